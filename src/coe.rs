@@ -1,0 +1,782 @@
+//! The COE document: its serde types, ids and slugs, and the completeness rule.
+//!
+//! Everything here is pure: reading and writing files lives in `store`, the YAML layout
+//! in `format`.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::config::Config;
+use crate::questions::{Need, Question, QUESTIONS};
+
+/// The file format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One COE: the answers to the seven questions about one incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Coe {
+    /// File format version; always 1.
+    pub version: u32,
+    /// `YYYY-MM-DD-slug`: the incident's start date and a slug of the title.
+    pub id: String,
+    /// One line that names the incident.
+    pub title: String,
+    /// draft | review | closed
+    #[serde(default)]
+    pub status: Status,
+    /// One of the configured severities.
+    pub severity: String,
+    /// Who leads this COE (an owner, never a culprit).
+    #[serde(default, deserialize_with = "text")]
+    pub leader: String,
+    /// The incident's id in the paging or ticket system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident_ref: Option<String>,
+    /// Services involved.
+    #[serde(default, deserialize_with = "list")]
+    pub services: Vec<String>,
+    /// Free-form tags.
+    #[serde(default, deserialize_with = "list")]
+    pub tags: Vec<String>,
+    /// When the incident started, was detected, mitigated and resolved.
+    pub incident: Incident,
+    /// 1. What happened?
+    #[serde(default)]
+    pub what_happened: WhatHappened,
+    /// 2. What was the impact on customers and your business?
+    #[serde(default)]
+    pub impact: Impact,
+    /// 3. What was the root cause?
+    #[serde(default)]
+    pub root_cause: RootCause,
+    /// 4. What data do you have to support this?
+    #[serde(default, deserialize_with = "list")]
+    pub data: Vec<DataPoint>,
+    /// 5. What were the critical implications, especially security?
+    #[serde(default)]
+    pub implications: Implications,
+    /// 6. What lessons did you learn?
+    #[serde(default, deserialize_with = "list")]
+    pub lessons: Vec<String>,
+    /// 7. What corrective actions are you taking to prevent this from happening again?
+    #[serde(default, deserialize_with = "list")]
+    pub corrective_actions: Vec<CorrectiveAction>,
+}
+
+/// Where a COE is in its life.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Being written.
+    #[default]
+    Draft,
+    /// Written, awaiting review.
+    Review,
+    /// Complete and reviewed.
+    Closed,
+}
+
+impl Status {
+    /// All statuses, in life order.
+    pub const ALL: [Status; 3] = [Status::Draft, Status::Review, Status::Closed];
+
+    /// The name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The incident's times. Each later time is optional and, when present, not before the one
+/// before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// When customers were first affected.
+    pub started: Stamp,
+    /// When the team knew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected: Option<Stamp>,
+    /// When customers stopped being affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigated: Option<Stamp>,
+    /// When the incident was fully over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Stamp>,
+}
+
+/// Question 1.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WhatHappened {
+    /// The story in a few sentences.
+    #[serde(default, deserialize_with = "text")]
+    pub summary: String,
+    /// Events in time order.
+    #[serde(default, deserialize_with = "list")]
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One event of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// When it happened.
+    pub at: Stamp,
+    /// What happened.
+    #[serde(default, deserialize_with = "text")]
+    pub event: String,
+}
+
+/// Question 2.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Impact {
+    /// What customers could not do, how many, for how long.
+    #[serde(default, deserialize_with = "text")]
+    pub customers: String,
+    /// How many customers were affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers_affected: Option<u64>,
+    /// The cost to the business.
+    #[serde(default, deserialize_with = "text")]
+    pub business: String,
+    /// What was done to make it right for customers.
+    #[serde(default, deserialize_with = "text")]
+    pub remediation: String,
+}
+
+/// Question 3.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RootCause {
+    /// The root cause in a few sentences.
+    #[serde(default, deserialize_with = "text")]
+    pub summary: String,
+    /// One of the configured categories.
+    #[serde(default, deserialize_with = "text")]
+    pub category: String,
+    /// 5 Whys: each answers "why?" of the one before.
+    #[serde(default, deserialize_with = "list")]
+    pub whys: Vec<String>,
+}
+
+/// Question 4: one piece of evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DataPoint {
+    /// What the evidence shows.
+    #[serde(default, deserialize_with = "text")]
+    pub description: String,
+    /// Where to see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// Question 5.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Implications {
+    /// Security implications; "None, because ..." is an answer.
+    #[serde(default, deserialize_with = "text")]
+    pub security: String,
+    /// Other critical implications.
+    #[serde(default, deserialize_with = "text")]
+    pub other: String,
+}
+
+/// Question 7: one corrective action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectiveAction {
+    /// `CA-1`, `CA-2`, ... unique within the COE.
+    #[serde(default, deserialize_with = "text")]
+    pub id: String,
+    /// What will be done.
+    #[serde(default, deserialize_with = "text")]
+    pub action: String,
+    /// prevent | detect | mitigate | process
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ActionKind>,
+    /// The team or person who owns it.
+    #[serde(default, deserialize_with = "text")]
+    pub owner: String,
+    /// When it is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DateSchema>")]
+    pub due: Option<Date>,
+    /// open | done | wontfix
+    #[serde(default)]
+    pub status: ActionStatus,
+    /// When it was done (set by coe when the status becomes done).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DateSchema>")]
+    pub done: Option<Date>,
+    /// The ticket that tracks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// What a corrective action does about a repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionKind {
+    /// Stops it happening again.
+    Prevent,
+    /// Finds it sooner.
+    Detect,
+    /// Makes it hurt less.
+    Mitigate,
+    /// Changes how the team works.
+    Process,
+}
+
+impl ActionKind {
+    /// All kinds, in the order the interview offers them.
+    pub const ALL: [ActionKind; 4] = [Self::Prevent, Self::Detect, Self::Mitigate, Self::Process];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Prevent => "prevent",
+            Self::Detect => "detect",
+            Self::Mitigate => "mitigate",
+            Self::Process => "process",
+        }
+    }
+}
+
+/// Where a corrective action is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionStatus {
+    /// Not done yet.
+    #[default]
+    Open,
+    /// Done.
+    Done,
+    /// Decided against, with the reason in the action text.
+    Wontfix,
+}
+
+impl ActionStatus {
+    /// All statuses, in the order the interview offers them.
+    pub const ALL: [ActionStatus; 3] = [Self::Open, Self::Done, Self::Wontfix];
+
+    /// The name used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Done => "done",
+            Self::Wontfix => "wontfix",
+        }
+    }
+}
+
+/// An RFC 3339 timestamp that keeps the text it was written as, so that loading and saving
+/// a file leaves it byte-identical even when it uses an offset other than `Z`.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    at: jiff::Timestamp,
+    text: String,
+}
+
+impl Stamp {
+    /// The instant.
+    pub fn at(&self) -> jiff::Timestamp {
+        self.at
+    }
+
+    /// The text as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The UTC calendar date of the instant.
+    pub fn date(&self) -> Date {
+        self.at.to_zoned(jiff::tz::TimeZone::UTC).date()
+    }
+
+    /// Whole minutes from `self` to `later` (negative when `later` is earlier).
+    pub fn minutes_until(&self, later: &Stamp) -> i64 {
+        (later.at.as_second() - self.at.as_second()).div_euclid(60)
+    }
+}
+
+impl From<jiff::Timestamp> for Stamp {
+    fn from(at: jiff::Timestamp) -> Self {
+        // Minute precision is what people type and what timelines need.
+        let at = at
+            .round(
+                jiff::TimestampRound::new()
+                    .smallest(jiff::Unit::Minute)
+                    .mode(jiff::RoundMode::Trunc),
+            )
+            .unwrap_or(at);
+        Stamp {
+            at,
+            text: at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        }
+    }
+}
+
+impl std::str::FromStr for Stamp {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = s.trim();
+        // RFC 3339 requires a full date, a time and an offset; jiff checks real calendar
+        // dates (no 30 February) and accepts lower-case `t`/`z` as RFC 3339 allows.
+        let valid_shape = text.len() >= 20 && matches!(text.as_bytes().get(10), Some(b'T' | b't'));
+        match text.parse::<jiff::Timestamp>() {
+            Ok(at) if valid_shape => Ok(Stamp {
+                at,
+                text: text.to_string(),
+            }),
+            Ok(_) => Err(format!(
+                "`{text}` is not an RFC 3339 timestamp (e.g. 2026-11-22T09:58:00Z)"
+            )),
+            Err(e) => Err(format!(
+                "`{text}` is not a valid RFC 3339 timestamp (e.g. 2026-11-22T09:58:00Z): {e}"
+            )),
+        }
+    }
+}
+
+impl PartialEq for Stamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.at == other.at
+    }
+}
+
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Stamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Stamp {
+    fn schema_name() -> String {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            format: Some("date-time".into()),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
+/// The JSON Schema of a calendar date (`YYYY-MM-DD`).
+struct DateSchema;
+
+impl JsonSchema for DateSchema {
+    fn schema_name() -> String {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        schemars::schema::SchemaObject {
+            instance_type: Some(schemars::schema::InstanceType::String.into()),
+            format: Some("date".into()),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
+/// A text answer: `key:` with nothing after it (YAML null) reads as empty.
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A list answer: `key:` with nothing after it (YAML null) reads as empty.
+fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// True when a text is still a template placeholder (`TODO`, `TBD`, `...`, empty), which
+/// does not count as an answer.
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    if t.chars()
+        .all(|c| c == '.' || c == '…' || c == '-' || c == '_' || c.is_whitespace())
+    {
+        return true;
+    }
+    let upper = t.to_ascii_uppercase();
+    ["TODO", "TBD", "FIXME", "XXX"].iter().any(|p| {
+        upper
+            .strip_prefix(p)
+            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+    })
+}
+
+/// A field that keeps a COE from being complete.
+#[derive(Debug, Clone)]
+pub struct Missing {
+    /// The question it belongs to.
+    pub question: &'static Question,
+    /// Dotted path of the field, e.g. `root_cause.whys` or `corrective_actions[1].owner`.
+    pub field: String,
+    /// What is missing, as a sentence fragment ("at least 3 whys (has 1)").
+    pub what: String,
+}
+
+impl Coe {
+    /// The fields that keep this COE from being complete; empty when it is complete.
+    pub fn missing(&self, config: &Config) -> Vec<Missing> {
+        let mut out = Vec::new();
+        for question in &QUESTIONS {
+            for field in question.required_fields() {
+                let mut miss = |field: String, what: String| {
+                    out.push(Missing {
+                        question,
+                        field,
+                        what,
+                    })
+                };
+                match field.need {
+                    Need::Text => {
+                        if is_placeholder(self.text_field(field.path)) {
+                            miss(field.path.into(), "an answer".into());
+                        }
+                    }
+                    Need::AtLeast(n) => {
+                        let have = self.answered_items(field.path);
+                        if have < n {
+                            miss(
+                                field.path.into(),
+                                format!("at least {}", plural(n, "entry", "entries")),
+                            );
+                        }
+                    }
+                    Need::MinWhys => {
+                        let have = self.answered_items(field.path);
+                        if have < config.min_whys {
+                            miss(
+                                field.path.into(),
+                                format!(
+                                    "at least {} (has {have})",
+                                    plural(config.min_whys, "why", "whys")
+                                ),
+                            );
+                        }
+                    }
+                    Need::Category => {
+                        if is_placeholder(&self.root_cause.category) {
+                            miss(field.path.into(), "a category".into());
+                        }
+                    }
+                    Need::Actions => {
+                        if self.corrective_actions.is_empty() {
+                            miss(field.path.into(), "at least 1 corrective action".into());
+                        }
+                        for (i, ca) in self.corrective_actions.iter().enumerate() {
+                            for part in ca.missing_parts() {
+                                miss(
+                                    format!("{}[{i}].{part}", field.path),
+                                    format!("the action's {part}"),
+                                );
+                            }
+                        }
+                    }
+                    Need::Optional => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// True when all seven questions are answered.
+    pub fn is_complete(&self, config: &Config) -> bool {
+        self.missing(config).is_empty()
+    }
+
+    /// The questions (by number) that have every required field answered.
+    pub fn answered_questions(&self, config: &Config) -> Vec<u8> {
+        let missing = self.missing(config);
+        QUESTIONS
+            .iter()
+            .filter(|q| !missing.iter().any(|m| m.question.number == q.number))
+            .map(|q| q.number)
+            .collect()
+    }
+
+    fn text_field(&self, path: &str) -> &str {
+        match path {
+            "what_happened.summary" => &self.what_happened.summary,
+            "impact.customers" => &self.impact.customers,
+            "impact.business" => &self.impact.business,
+            "impact.remediation" => &self.impact.remediation,
+            "root_cause.summary" => &self.root_cause.summary,
+            "root_cause.category" => &self.root_cause.category,
+            "implications.security" => &self.implications.security,
+            "implications.other" => &self.implications.other,
+            _ => "",
+        }
+    }
+
+    fn answered_items(&self, path: &str) -> usize {
+        let answered = |t: &String| !is_placeholder(t);
+        match path {
+            "what_happened.timeline" => self
+                .what_happened
+                .timeline
+                .iter()
+                .filter(|e| answered(&e.event))
+                .count(),
+            "root_cause.whys" => self.root_cause.whys.iter().filter(|w| answered(w)).count(),
+            "data" => self
+                .data
+                .iter()
+                .filter(|d| answered(&d.description))
+                .count(),
+            "lessons" => self.lessons.iter().filter(|l| answered(l)).count(),
+            "corrective_actions" => self.corrective_actions.len(),
+            _ => 0,
+        }
+    }
+
+    /// Minutes from started to mitigated, when mitigated is known and not before started.
+    pub fn minutes_to_mitigate(&self) -> Option<i64> {
+        let m = self.incident.mitigated.as_ref()?;
+        Some(self.incident.started.minutes_until(m)).filter(|m| *m >= 0)
+    }
+
+    /// Minutes from started to detected.
+    pub fn minutes_to_detect(&self) -> Option<i64> {
+        let d = self.incident.detected.as_ref()?;
+        Some(self.incident.started.minutes_until(d)).filter(|m| *m >= 0)
+    }
+
+    /// Customers affected × minutes from started to mitigated: the rollups' measure of pain.
+    pub fn customer_minutes(&self) -> Option<u64> {
+        let customers = self.impact.customers_affected?;
+        let minutes = u64::try_from(self.minutes_to_mitigate()?).ok()?;
+        Some(customers.saturating_mul(minutes))
+    }
+}
+
+impl CorrectiveAction {
+    /// The parts of this action that are not filled in yet.
+    pub fn missing_parts(&self) -> Vec<&'static str> {
+        let mut parts = Vec::new();
+        if is_placeholder(&self.action) {
+            parts.push("action");
+        }
+        if self.kind.is_none() {
+            parts.push("kind");
+        }
+        if is_placeholder(&self.owner) {
+            parts.push("owner");
+        }
+        if self.due.is_none() {
+            parts.push("due");
+        }
+        parts
+    }
+
+    /// True when still open and due before `today`.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.status == ActionStatus::Open && self.due.is_some_and(|due| due < today)
+    }
+}
+
+/// `1 entry`, `3 entries`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The slug of a title: lowercase ASCII letters, digits and `-`, at most 60 characters.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(fold_accent) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    if slug.len() > 60 {
+        slug.truncate(60);
+        // Cut at a word boundary when there is one in the second half.
+        if let Some(cut) = slug.rfind('-').filter(|&i| i > 30) {
+            slug.truncate(cut);
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() {
+        "incident".to_string()
+    } else {
+        slug
+    }
+}
+
+/// Common Latin accented letters to their ASCII base, so "Café" slugs as "cafe".
+fn fold_accent(c: char) -> impl Iterator<Item = char> {
+    let folded: &str = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "a",
+        'æ' | 'Æ' => "ae",
+        'ç' | 'Ç' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i",
+        'ñ' | 'Ñ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
+        'ý' | 'ÿ' | 'Ý' => "y",
+        'ß' => "ss",
+        _ => "",
+    };
+    let keep = if folded.is_empty() { Some(c) } else { None };
+    folded.chars().chain(keep)
+}
+
+/// The id of a COE: the incident's start date and the title's slug.
+pub fn make_id(started: &Stamp, title: &str) -> String {
+    format!("{}-{}", started.date(), slugify(title))
+}
+
+/// Why an id is not valid, or `None` when it is: `YYYY-MM-DD-slug`, the date a real one,
+/// the slug lowercase ASCII letters, digits and `-` (never `/` or `..`).
+pub fn id_problem(id: &str) -> Option<String> {
+    let bad = |why: &str| Some(format!("invalid COE id `{id}`: {why}"));
+    if id.contains('/') || id.contains('\\') || id.contains("..") {
+        return bad("it must not contain `/`, `\\` or `..`");
+    }
+    let (date, slug) = match (id.get(..10), id.get(10..)) {
+        (Some(d), Some(rest)) if rest.starts_with('-') => (d, &rest[1..]),
+        _ => return bad("expected YYYY-MM-DD-slug"),
+    };
+    if date.parse::<Date>().is_err()
+        || !date.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+    {
+        return bad("it must start with a real date, YYYY-MM-DD");
+    }
+    if slug.is_empty()
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return bad("the part after the date must be lowercase letters, digits and `-`");
+    }
+    if slug.len() > 64 {
+        return bad("the slug is longer than 60 characters");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slugify("Checkout latency spike after config push"),
+            "checkout-latency-spike-after-config-push"
+        );
+        assert_eq!(
+            slugify("  Café: DNS / TLS outage!! "),
+            "cafe-dns-tls-outage"
+        );
+        assert_eq!(slugify("日本"), "incident");
+        let long = slugify(&"word ".repeat(40));
+        assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(id_problem("2026-11-22-checkout-latency"), None);
+        assert_eq!(id_problem("2026-11-22-checkout-latency-2"), None);
+        assert!(id_problem("2026-02-30-x").is_some());
+        assert!(id_problem("../etc/passwd").is_some());
+        assert!(id_problem("2026-11-22-a/b").is_some());
+        assert!(id_problem("2026-11-22-..").is_some());
+        assert!(id_problem("2026-11-22-Upper").is_some());
+        assert!(id_problem("2026-11-22").is_some());
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in ["", "  ", "TODO", "todo: fill in", "TBD", "...", "…", "TBD."] {
+            assert!(is_placeholder(p), "{p:?}");
+        }
+        for a in ["None: no data exposed", "Todos service crashed", "Tbdx"] {
+            assert!(!is_placeholder(a), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn stamps() {
+        let s: Stamp = "2026-11-22T10:58:00+01:00"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.as_str(), "2026-11-22T10:58:00+01:00");
+        assert_eq!(s.date().to_string(), "2026-11-22");
+        assert!("2026-02-30T10:00:00Z".parse::<Stamp>().is_err());
+        assert!("2026-11-22".parse::<Stamp>().is_err());
+        assert!("2026-11-22 10:00".parse::<Stamp>().is_err());
+    }
+}

@@ -1,0 +1,56 @@
+//! `coe close`: mark a complete COE closed.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::Context;
+use crate::coe::Status;
+use crate::error::UserError;
+use crate::{store, ui};
+
+/// Mark a complete COE closed, and commit
+///
+/// Refuses a COE that does not yet answer all seven questions, listing what is missing.
+///
+/// Example: coe close 2026-11-22-checkout-latency
+#[derive(Debug, clap::Args)]
+pub struct CloseArgs {
+    /// The COE's id (its file name without `.yaml`)
+    pub id: String,
+}
+
+/// Runs `coe close`.
+pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
+    let repo = ctx.repo()?;
+    let (path, mut coe) = store::load_by_id(&repo, &args.id)?;
+    let missing = coe.missing(&repo.config);
+    if !missing.is_empty() {
+        let list: Vec<String> = missing
+            .iter()
+            .map(|m| {
+                format!(
+                    "  - question {} ({}): {} needs {}",
+                    m.question.number, m.question.short, m.field, m.what
+                )
+            })
+            .collect();
+        return Err(UserError::new(format!(
+            "{} is not complete, so it cannot be closed:\n{}",
+            repo.relative(&path).display(),
+            list.join("\n")
+        ))
+        .hint(format!("run `coe edit {}` to answer the rest", coe.id))
+        .code(1)
+        .into());
+    }
+    if coe.status == Status::Closed {
+        ui::note(format!("{} is already closed.", coe.id));
+        return Ok(ExitCode::SUCCESS);
+    }
+    coe.status = Status::Closed;
+    store::save(&path, &coe)?;
+    ui::status("Closed", repo.relative(&path).display());
+    ctx.commit(&repo, &[path], &format!("coe: close {}", coe.id))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,113 @@
+//! One module per subcommand: its arguments (whose doc comment is the help) and `run`.
+
+pub mod actions;
+pub mod check;
+pub mod close;
+pub mod completions;
+pub mod edit;
+pub mod init;
+pub mod list;
+pub mod man;
+pub mod new;
+pub mod report;
+pub mod schema;
+pub mod show;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::{Cli, Command};
+use crate::config::Repo;
+
+/// What every command gets: where it runs and the global flags.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The directory coe runs in (`-C DIR` or the current directory).
+    pub cwd: PathBuf,
+    /// `--no-commit`.
+    pub no_commit: bool,
+}
+
+impl Context {
+    /// The COE repository around `cwd`.
+    pub fn repo(&self) -> Result<Repo> {
+        Repo::discover(&self.cwd)
+    }
+
+    /// Whether changes should be committed: the configuration says so and `--no-commit`
+    /// was not given.
+    pub fn should_commit(&self, repo: &Repo) -> bool {
+        repo.config.commit && !self.no_commit
+    }
+
+    /// Commits `paths` (absolute) with `message` when committing is on, and tells the user.
+    pub fn commit(&self, repo: &Repo, paths: &[PathBuf], message: &str) -> Result<()> {
+        if !self.should_commit(repo) {
+            return Ok(());
+        }
+        let git = crate::git::open(&repo.root)?;
+        let oid = crate::git::commit_paths(&git, paths, message)?;
+        let short = oid.to_string();
+        crate::ui::status(
+            "Committed",
+            format!(
+                "{} {}",
+                &short[..short.len().min(8)],
+                message.lines().next().unwrap_or_default()
+            ),
+        );
+        Ok(())
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let cwd = match &cli.directory {
+        Some(dir) => absolute(dir)?,
+        None => std::env::current_dir().context("reading the current directory")?,
+    };
+    let ctx = Context {
+        cwd,
+        no_commit: cli.no_commit,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::New(args) => new::run(&ctx, args),
+        Command::Edit(args) => edit::run(&ctx, args),
+        Command::Close(args) => close::run(&ctx, args),
+        Command::Show(args) => show::run(&ctx, args),
+        Command::List(args) => list::run(&ctx, args),
+        Command::Check(args) => check::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
+        Command::Actions(args) => actions::run(&ctx, args),
+        Command::Completions(args) => completions::run(&ctx, args),
+        Command::Schema(args) => schema::run(&ctx, args),
+        Command::Man(args) => man::run(&ctx, args),
+    }
+}
+
+fn absolute(dir: &Path) -> Result<PathBuf> {
+    if !dir.is_dir() {
+        return Err(crate::error::UserError::new(format!(
+            "-C {}: no such directory",
+            dir.display()
+        ))
+        .into());
+    }
+    dir.canonicalize()
+        .with_context(|| format!("cannot use directory {}", dir.display()))
+}
+
+/// Writes command output to `-o FILE` atomically, or to stdout.
+pub fn emit(output: Option<&Path>, text: &str) -> Result<()> {
+    match output {
+        Some(path) => {
+            crate::store::write_atomic(path, text.as_bytes(), true)?;
+            crate::ui::status("Wrote", path.display());
+            Ok(())
+        }
+        None => crate::ui::out(text).context("writing to stdout"),
+    }
+}

@@ -1,0 +1,514 @@
+//! `coe new`: the interview after an incident, ending in one committed YAML file.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::Context;
+use crate::coe::{
+    self, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Stamp, Status, TimelineEntry,
+};
+use crate::config::Repo;
+use crate::error::{Interrupted, UserError};
+use crate::interview::{self, Given};
+use crate::prompt::{self, Prompter};
+use crate::{store, ui};
+
+/// Write a new COE: metadata, then the seven questions
+///
+/// Walks you through the incident's metadata and the seven COE questions, each with its
+/// help text. The draft is saved after every question, so an interrupt loses nothing
+/// (`coe edit ID` resumes it); at the end the file is committed to git, alone.
+///
+/// Any field can be given up front with a flag and is then not asked. With `--no-input`,
+/// nothing is asked: a draft is written from the flags (for automation, such as a pager
+/// webhook).
+///
+/// Examples:
+///   coe new
+///   coe new --title "Checkout latency spike" --severity SEV2 --service checkout
+///   coe new --no-input --title "DB failover" --severity SEV1 --started 2026-11-22T09:58:00Z
+#[derive(Debug, Default, clap::Args)]
+pub struct NewArgs {
+    /// Write a draft from the flags without asking anything
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// One line that names the incident (the id is made from it)
+    #[arg(long, value_name = "TEXT", help_heading = "Metadata")]
+    pub title: Option<String>,
+    /// One of the configured severities, e.g. SEV2
+    #[arg(long, value_name = "SEV", help_heading = "Metadata")]
+    pub severity: Option<String>,
+    /// Who leads this COE
+    #[arg(long, value_name = "NAME", help_heading = "Metadata")]
+    pub leader: Option<String>,
+    /// A service involved (repeatable, or comma-separated)
+    #[arg(long = "service", value_name = "NAME", help_heading = "Metadata")]
+    pub services: Vec<String>,
+    /// A tag (repeatable, or comma-separated)
+    #[arg(long = "tag", value_name = "TAG", help_heading = "Metadata")]
+    pub tags: Vec<String>,
+    /// The incident's id in the paging or ticket system
+    #[arg(long, value_name = "REF", help_heading = "Metadata")]
+    pub incident_ref: Option<String>,
+    /// When customers were first affected (RFC 3339; default: now)
+    #[arg(long, value_name = "TIME", help_heading = "Metadata")]
+    pub started: Option<String>,
+    /// When the team knew (RFC 3339, or HH:MM on the start day, UTC)
+    #[arg(long, value_name = "TIME", help_heading = "Metadata")]
+    pub detected: Option<String>,
+    /// When customers stopped being affected
+    #[arg(long, value_name = "TIME", help_heading = "Metadata")]
+    pub mitigated: Option<String>,
+    /// When the incident was fully over
+    #[arg(long, value_name = "TIME", help_heading = "Metadata")]
+    pub resolved: Option<String>,
+
+    /// 1. What happened, in a few sentences
+    #[arg(long, value_name = "TEXT", help_heading = "Answers")]
+    pub summary: Option<String>,
+    /// 1. A timeline event, "TIME EVENT" (repeatable), e.g. "09:58 Config pushed"
+    #[arg(long = "event", value_name = "TIME EVENT", help_heading = "Answers")]
+    pub events: Vec<String>,
+    /// 2. What customers could not do, how many, for how long
+    #[arg(long, value_name = "TEXT", help_heading = "Answers")]
+    pub customers: Option<String>,
+    /// 2. How many customers were affected
+    #[arg(long, value_name = "N", help_heading = "Answers")]
+    pub customers_affected: Option<u64>,
+    /// 2. The cost to the business
+    #[arg(long, value_name = "TEXT", help_heading = "Answers")]
+    pub business: Option<String>,
+    /// 2. What was done to make it right for customers
+    #[arg(long, value_name = "TEXT", help_heading = "Answers")]
+    pub remediation: Option<String>,
+    /// 3. The root cause, in a few sentences
+    #[arg(long, value_name = "TEXT", help_heading = "Answers")]
+    pub root_cause: Option<String>,
+    /// 3. One of the configured root-cause categories
+    #[arg(long, value_name = "NAME", help_heading = "Answers")]
+    pub category: Option<String>,
+    /// 3. One answer to "why?" (repeatable, in order)
+    #[arg(long = "why", value_name = "TEXT", help_heading = "Answers")]
+    pub whys: Vec<String>,
+    /// 4. Evidence, "DESCRIPTION" or "DESCRIPTION <URL>" (repeatable)
+    #[arg(long = "data", value_name = "TEXT", help_heading = "Answers")]
+    pub data: Vec<String>,
+    /// 5. Security implications ("None: ..." is an answer)
+    #[arg(long, value_name = "TEXT", help_heading = "Answers")]
+    pub security: Option<String>,
+    /// 5. Other critical implications
+    #[arg(long, value_name = "TEXT", help_heading = "Answers")]
+    pub other_implications: Option<String>,
+    /// 6. A lesson learned (repeatable)
+    #[arg(long = "lesson", value_name = "TEXT", help_heading = "Answers")]
+    pub lessons: Vec<String>,
+    /// 7. A corrective action, "ACTION; kind=prevent; owner=team; due=2026-12-15[; status=open][; link=URL]" (repeatable)
+    #[arg(long = "action", value_name = "SPEC", help_heading = "Answers")]
+    pub actions: Vec<String>,
+}
+
+/// Runs `coe new`.
+pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
+    let repo = ctx.repo()?;
+    if !args.no_input && !prompt::is_interactive() {
+        return Err(prompt::not_a_terminal("new"));
+    }
+    // Fail on a missing identity before anyone spends twenty minutes answering.
+    if ctx.should_commit(&repo) {
+        crate::git::signature(&crate::git::open(&repo.root)?)?;
+    }
+    let (mut coe, given) = from_flags(&args, &repo)?;
+
+    if args.no_input {
+        if coe.title.is_empty() {
+            return Err(UserError::new(
+                "`coe new --no-input` needs a title: the COE's id is made from it",
+            )
+            .hint("pass --title \"...\"")
+            .into());
+        }
+        let path = create_file(&repo, &mut coe)?;
+        ui::status(
+            "Created",
+            format!("{} (draft)", repo.relative(&path).display()),
+        );
+        ctx.commit(&repo, &[path], &format!("coe: new COE {} (draft)", coe.id))?;
+        println!("{}", coe.id);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let mut p = prompt::TerminalPrompter::default();
+    prompt::install_interrupt_handler();
+    let result = interview(ctx, &repo, &mut p, &mut coe, &given);
+    finish(&repo, &coe, result)
+}
+
+/// The interactive part: metadata, create the file, the seven questions, commit.
+pub fn interview(
+    ctx: &Context,
+    repo: &Repo,
+    p: &mut dyn Prompter,
+    coe: &mut Coe,
+    given: &Given,
+) -> Result<PathBuf> {
+    p.say(&format!(
+        "New COE in {}. Answers are saved after every question; Ctrl-C keeps them.",
+        repo.relative(&repo.coe_dir).display()
+    ));
+    interview::metadata(p, coe, &repo.config, given)?;
+    let path = create_file(repo, coe)?;
+    prompt::set_draft_note(draft_note(repo, &path, &coe.id));
+    p.say(&format!(
+        "Saving the draft as {}",
+        repo.relative(&path).display()
+    ));
+    let questions: Vec<u8> = (1..=7).collect();
+    let mut save = |c: &Coe| store::save(&path, c);
+    interview::walk(p, coe, &repo.config, given, false, &questions, &mut save)?;
+    conclude(ctx, repo, p, coe, &path, "new COE")?;
+    Ok(path)
+}
+
+/// After the walk: offer `review` when complete, save, commit, tell what is missing.
+pub fn conclude(
+    ctx: &Context,
+    repo: &Repo,
+    p: &mut dyn Prompter,
+    coe: &mut Coe,
+    path: &Path,
+    verb: &str,
+) -> Result<()> {
+    let missing = coe.missing(&repo.config);
+    p.say("");
+    if missing.is_empty() {
+        if coe.status == Status::Draft
+            && p.confirm(
+                "All seven questions are answered. Mark the COE ready for review?",
+                true,
+            )?
+        {
+            coe.status = Status::Review;
+        }
+    } else {
+        p.say(&format!("Still to answer ({}):", missing.len()));
+        for m in &missing {
+            p.say(&format!(
+                "  - question {}: {} needs {}",
+                m.question.number, m.field, m.what
+            ));
+        }
+    }
+    store::save(path, coe)?;
+    let state = if missing.is_empty() {
+        coe.status.as_str()
+    } else {
+        "draft"
+    };
+    ui::status(
+        "Saved",
+        format!("{} ({state})", repo.relative(path).display()),
+    );
+    ctx.commit(
+        repo,
+        &[path.to_path_buf()],
+        &format!("coe: {verb} {} ({state})", coe.id),
+    )?;
+    if !missing.is_empty() {
+        ui::note(format!("Run `coe edit {}` to answer the rest.", coe.id));
+    }
+    Ok(())
+}
+
+/// Turns an interview's result into an exit code, explaining an interrupt.
+pub fn finish(repo: &Repo, coe: &Coe, result: Result<PathBuf>) -> Result<ExitCode> {
+    match result {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
+            let path = repo.coe_path(&coe.id);
+            if path.exists() {
+                ui::note(format!("\n{}", draft_note(repo, &path, &coe.id)));
+            } else {
+                ui::note("\nInterrupted before the title and start time were answered; nothing was written.");
+            }
+            Ok(ExitCode::from(130))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn draft_note(repo: &Repo, path: &Path, id: &str) -> String {
+    format!(
+        "Interrupted. Your answers so far are saved in {}; run `coe edit {id}` to go on.",
+        repo.relative(path).display()
+    )
+}
+
+/// Writes a new COE file under a free id: `date-slug`, then `-2`, `-3`, ... The file is
+/// created exclusively, so concurrent writers never take the same id.
+pub fn create_file(repo: &Repo, coe: &mut Coe) -> Result<PathBuf> {
+    let base = coe::make_id(&coe.incident.started, &coe.title);
+    for n in 1..10_000 {
+        let id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let path = repo.coe_path(&id);
+        if path.exists() {
+            continue;
+        }
+        coe.id = id;
+        match store::create(&path, coe) {
+            Ok(()) => return Ok(path),
+            Err(e)
+                if e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::AlreadyExists) =>
+            {
+                continue
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(UserError::new(format!(
+        "no free id for {base} in {}",
+        repo.coe_dir.display()
+    ))
+    .into())
+}
+
+/// A COE from the flags, and which fields they gave.
+fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, Given)> {
+    let config = &repo.config;
+    let mut given = Given::new();
+    let bad = |flag: &str, e: String| -> anyhow::Error {
+        UserError::new(format!("--{flag}: {e}")).into()
+    };
+    let started: Stamp = match &args.started {
+        Some(s) => {
+            given.insert("started");
+            interview::parse_time(s, None).map_err(|e| bad("started", e))?
+        }
+        None => Stamp::from(jiff::Timestamp::now()),
+    };
+    let day = Some(started.date());
+    let mut time = |flag: &'static str, value: &Option<String>| -> Result<Option<Stamp>> {
+        match value {
+            Some(s) => {
+                given.insert(flag);
+                Ok(Some(
+                    interview::parse_time(s, day).map_err(|e| bad(flag, e))?,
+                ))
+            }
+            None => Ok(None),
+        }
+    };
+    let detected = time("detected", &args.detected)?;
+    let mitigated = time("mitigated", &args.mitigated)?;
+    let resolved = time("resolved", &args.resolved)?;
+
+    if let Some(sev) = &args.severity {
+        if !config.severities.contains(sev) {
+            return Err(UserError::new(format!(
+                "--severity {sev}: not one of the configured severities ({})",
+                config.severities.join(", ")
+            ))
+            .into());
+        }
+    }
+    if let Some(cat) = &args.category {
+        if !config.categories.contains(cat) {
+            return Err(UserError::new(format!(
+                "--category {cat}: not one of the configured categories ({})",
+                config.categories.join(", ")
+            ))
+            .into());
+        }
+    }
+    let mut timeline = Vec::new();
+    for e in &args.events {
+        let (at, event) = e
+            .split_once(' ')
+            .ok_or_else(|| bad("event", format!("`{e}`: expected \"TIME EVENT\"")))?;
+        timeline.push(TimelineEntry {
+            at: interview::parse_time(at, day).map_err(|err| bad("event", err))?,
+            event: event.trim().to_string(),
+        });
+    }
+    timeline.sort_by_key(|e| e.at.at());
+    let data = args.data.iter().map(|d| parse_data(d)).collect();
+    let corrective_actions = args
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| parse_action(a, i + 1).map_err(|e| bad("action", e)))
+        .collect::<Result<Vec<_>>>()?;
+
+    let mut note = |name: &'static str, present: bool| {
+        if present {
+            given.insert(name);
+        }
+    };
+    note("title", args.title.is_some());
+    note("severity", args.severity.is_some());
+    note("leader", args.leader.is_some());
+    note("services", !args.services.is_empty());
+    note("incident_ref", args.incident_ref.is_some());
+
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let coe = Coe {
+        version: coe::FORMAT_VERSION,
+        id: String::new(),
+        title: text(&args.title).trim().to_string(),
+        status: Status::Draft,
+        severity: args.severity.clone().unwrap_or_default(),
+        leader: text(&args.leader),
+        incident_ref: args.incident_ref.clone(),
+        services: args
+            .services
+            .iter()
+            .flat_map(|s| interview::split_list(s))
+            .collect(),
+        tags: args
+            .tags
+            .iter()
+            .flat_map(|s| interview::split_list(s))
+            .collect(),
+        incident: coe::Incident {
+            started,
+            detected,
+            mitigated,
+            resolved,
+        },
+        what_happened: coe::WhatHappened {
+            summary: text(&args.summary),
+            timeline,
+        },
+        impact: coe::Impact {
+            customers: text(&args.customers),
+            customers_affected: args.customers_affected,
+            business: text(&args.business),
+            remediation: text(&args.remediation),
+        },
+        root_cause: coe::RootCause {
+            summary: text(&args.root_cause),
+            category: text(&args.category),
+            whys: args.whys.clone(),
+        },
+        data,
+        implications: coe::Implications {
+            security: text(&args.security),
+            other: text(&args.other_implications),
+        },
+        lessons: args.lessons.clone(),
+        corrective_actions,
+    };
+    Ok((coe, given))
+}
+
+/// "DESCRIPTION" or "DESCRIPTION <URL>".
+fn parse_data(text: &str) -> DataPoint {
+    let text = text.trim();
+    if let (Some(open), true) = (text.rfind('<'), text.ends_with('>')) {
+        let link = text[open + 1..text.len() - 1].trim().to_string();
+        return DataPoint {
+            description: text[..open].trim().to_string(),
+            link: Some(link).filter(|l| !l.is_empty()),
+        };
+    }
+    DataPoint {
+        description: text.to_string(),
+        link: None,
+    }
+}
+
+/// "ACTION; kind=prevent; owner=team; due=2026-12-15; status=open; link=URL".
+fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
+    let mut parts = spec.split(';').map(str::trim);
+    let action = parts.next().unwrap_or_default().to_string();
+    let mut ca = CorrectiveAction {
+        id: format!("CA-{number}"),
+        action,
+        kind: None,
+        owner: String::new(),
+        due: None,
+        status: ActionStatus::Open,
+        done: None,
+        link: None,
+    };
+    for part in parts.filter(|p| !p.is_empty()) {
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("`{part}`: expected key=value"))?;
+        let value = value.trim();
+        match key.trim() {
+            "kind" => {
+                ca.kind = Some(
+                    ActionKind::ALL
+                        .into_iter()
+                        .find(|k| k.as_str() == value)
+                        .ok_or_else(|| {
+                            format!("kind `{value}`: expected prevent, detect, mitigate or process")
+                        })?,
+                )
+            }
+            "owner" => ca.owner = value.to_string(),
+            "due" => {
+                ca.due = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("due `{value}`: expected a date, YYYY-MM-DD"))?,
+                )
+            }
+            "status" => {
+                ca.status = ActionStatus::ALL
+                    .into_iter()
+                    .find(|s| s.as_str() == value)
+                    .ok_or_else(|| format!("status `{value}`: expected open, done or wontfix"))?
+            }
+            "link" => ca.link = Some(value.to_string()),
+            "id" => ca.id = value.to_string(),
+            other => {
+                return Err(format!(
+                    "unknown key `{other}` (expected kind, owner, due, status, link)"
+                ))
+            }
+        }
+    }
+    if ca.status == ActionStatus::Done {
+        ca.done = Some(jiff::Zoned::now().date());
+    }
+    Ok(ca)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_action_specs() {
+        let ca = parse_action(
+            "Stage config pushes; kind=prevent; owner=team-platform; due=2026-12-15",
+            2,
+        )
+        .unwrap();
+        assert_eq!(ca.id, "CA-2");
+        assert_eq!(ca.kind, Some(ActionKind::Prevent));
+        assert_eq!(ca.due.map(|d| d.to_string()).as_deref(), Some("2026-12-15"));
+        assert!(parse_action("x; due=2026-02-30", 1).is_err());
+        assert!(parse_action("x; colour=red", 1).is_err());
+    }
+
+    #[test]
+    fn parses_data_specs() {
+        assert_eq!(
+            parse_data("p99 latency <https://g.example/d>")
+                .link
+                .as_deref(),
+            Some("https://g.example/d")
+        );
+        assert_eq!(parse_data("log excerpt").link, None);
+    }
+}

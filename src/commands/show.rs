@@ -1,0 +1,152 @@
+//! `coe show`: one COE as a document organised by the seven questions.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::Context;
+use crate::coe::Coe;
+use crate::config::Config;
+use crate::questions::QUESTIONS;
+use crate::{markdown, store, templates};
+
+/// Render one COE as Markdown or HTML
+///
+/// The document follows the seven questions in order, with the incident's metadata and
+/// timeline first and a note of what is still missing when the COE is incomplete. HTML is a
+/// self-contained page; everything people typed is escaped.
+///
+/// Example: coe show 2026-11-22-checkout-latency --format html -o coe.html
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The COE's id (its file name without `.yaml`)
+    pub id: String,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = ShowFormat::Markdown)]
+    pub format: ShowFormat,
+
+    /// Write to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Output formats of `coe show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShowFormat {
+    /// GitHub-flavoured Markdown
+    Markdown,
+    /// A self-contained HTML page
+    Html,
+    /// The COE as JSON, with its completeness
+    Json,
+}
+
+/// Runs `coe show`.
+pub fn run(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
+    let repo = ctx.repo()?;
+    let (_, coe) = store::load_by_id(&repo, &args.id)?;
+    let today = jiff::Zoned::now().date();
+    let text = match args.format {
+        ShowFormat::Markdown => render_markdown(&coe, &repo.config, Some(&repo.root), today)?,
+        ShowFormat::Html => {
+            let md = render_markdown(&coe, &repo.config, Some(&repo.root), today)?;
+            markdown::html_page(&coe.title, &markdown::to_html_fragment(&md))
+        }
+        ShowFormat::Json => {
+            let missing: Vec<String> = coe
+                .missing(&repo.config)
+                .iter()
+                .map(|m| format!("{}: {}", m.field, m.what))
+                .collect();
+            let mut json = serde_json::to_string_pretty(&serde_json::json!({
+                "coe": coe,
+                "complete": missing.is_empty(),
+                "missing": missing,
+            }))?;
+            json.push('\n');
+            json
+        }
+    };
+    super::emit(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct QuestionView {
+    number: u8,
+    text: &'static str,
+    help: &'static str,
+    answered: bool,
+}
+
+#[derive(Serialize)]
+struct TimeView {
+    label: &'static str,
+    at: String,
+    after: Option<i64>,
+}
+
+/// One COE as Markdown, through the `coe.md.j2` template (overridable per repository).
+pub fn render_markdown(
+    coe: &Coe,
+    config: &Config,
+    repo_root: Option<&std::path::Path>,
+    today: jiff::civil::Date,
+) -> Result<String> {
+    let missing = coe.missing(config);
+    let answered = coe.answered_questions(config);
+    let questions: Vec<QuestionView> = QUESTIONS
+        .iter()
+        .map(|q| QuestionView {
+            number: q.number,
+            text: q.text,
+            help: q.help,
+            answered: answered.contains(&q.number),
+        })
+        .collect();
+    let inc = &coe.incident;
+    let mut times = vec![TimeView {
+        label: "Started",
+        at: inc.started.to_string(),
+        after: None,
+    }];
+    for (label, stamp) in [
+        ("Detected", &inc.detected),
+        ("Mitigated", &inc.mitigated),
+        ("Resolved", &inc.resolved),
+    ] {
+        if let Some(s) = stamp {
+            times.push(TimeView {
+                label,
+                at: s.to_string(),
+                after: Some(inc.started.minutes_until(s)),
+            });
+        }
+    }
+    let mut coe_value = serde_json::to_value(coe)?;
+    if let Some(actions) = coe_value
+        .get_mut("corrective_actions")
+        .and_then(|a| a.as_array_mut())
+    {
+        for (value, action) in actions.iter_mut().zip(&coe.corrective_actions) {
+            value["overdue"] = action.is_overdue(today).into();
+        }
+    }
+    let env = templates::environment(repo_root, &[]);
+    templates::render(
+        &env,
+        "coe.md.j2",
+        minijinja::context! {
+            coe => minijinja::Value::from_serialize(&coe_value),
+            complete => missing.is_empty(),
+            answered => answered.len(),
+            missing => missing.iter().map(|m| format!("Q{} {}: {}", m.question.number, m.field, m.what)).collect::<Vec<_>>(),
+            questions => questions,
+            times => times,
+            customer_minutes => coe.customer_minutes(),
+        },
+    )
+}

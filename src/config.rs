@@ -1,0 +1,267 @@
+//! `.coe.yaml`: discovery of the COE repository and its configuration, with defaults.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::error::UserError;
+
+/// The configuration file's name.
+pub const CONFIG_FILE: &str = ".coe.yaml";
+
+/// Phrases that assign blame instead of explaining a system; flagged by `coe check`.
+pub const DEFAULT_BLAME_TERMS: &[&str] = &[
+    "human error",
+    "operator error",
+    "user error",
+    "careless",
+    "carelessness",
+    "negligence",
+    "negligent",
+    "should have known",
+    "should have noticed",
+    "should have caught",
+    "fault of",
+    "their fault",
+    "his fault",
+    "her fault",
+    "blame",
+    "incompetent",
+    "sloppy",
+    "lazy",
+    "failed to follow",
+    "didn't bother",
+    "did not bother",
+    "stupid",
+    "mistake by",
+];
+
+/// `.coe.yaml`. Every key is optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where COE files live, relative to `.coe.yaml`.
+    pub dir: PathBuf,
+    /// A COE must be complete this many days after the incident started.
+    pub due_days: u32,
+    /// Commit every change made by coe new/edit/close to git.
+    pub commit: bool,
+    /// Allowed severities, most severe first.
+    pub severities: Vec<String>,
+    /// Allowed root-cause categories.
+    pub categories: Vec<String>,
+    /// `root_cause.whys` must have at least this many entries.
+    pub min_whys: usize,
+    /// Phrases the blameless lint flags.
+    pub blame_terms: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            dir: PathBuf::from("coes"),
+            due_days: 14,
+            commit: true,
+            severities: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
+            categories: [
+                "deployment",
+                "configuration",
+                "capacity",
+                "dependency",
+                "software-defect",
+                "hardware",
+                "network",
+                "security",
+                "data",
+                "process",
+                "other",
+            ]
+            .map(String::from)
+            .to_vec(),
+            min_whys: 3,
+            blame_terms: DEFAULT_BLAME_TERMS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Config::parse(&text).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(":{}", l.line()))
+                .unwrap_or_default();
+            UserError::new(format!(
+                "{}{at}: invalid configuration: {}",
+                path.display(),
+                strip_location(&e.to_string())
+            ))
+            .hint("see the README's \"Configuration\" section for the keys `.coe.yaml` accepts")
+            .into()
+        })
+    }
+
+    /// Parses configuration text; an empty file is the defaults.
+    pub fn parse(text: &str) -> Result<Config, serde_yaml::Error> {
+        if text.trim().is_empty()
+            || text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            return Ok(Config::default());
+        }
+        serde_yaml::from_str(text)
+    }
+
+    /// The index of a severity in the configured list (0 is the most severe).
+    pub fn severity_rank(&self, severity: &str) -> usize {
+        self.severities
+            .iter()
+            .position(|s| s == severity)
+            .unwrap_or(self.severities.len())
+    }
+}
+
+fn strip_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+/// A COE repository: where it is and how it is configured.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    /// The directory that holds `.coe.yaml` (or the git work-tree root).
+    pub root: PathBuf,
+    /// The configuration (defaults when there is no `.coe.yaml`).
+    pub config: Config,
+    /// Whether `.coe.yaml` exists.
+    pub has_config_file: bool,
+    /// The absolute directory of COE files.
+    pub coe_dir: PathBuf,
+}
+
+impl Repo {
+    /// Finds the repository from `start` the way git does: walking up to the directory that
+    /// holds `.coe.yaml`, else the git work-tree root. `COE_DIR` overrides the COE directory.
+    pub fn discover(start: &Path) -> Result<Repo> {
+        let start = start
+            .canonicalize()
+            .with_context(|| format!("cannot use directory {}", start.display()))?;
+        let root = start
+            .ancestors()
+            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            .map(Path::to_path_buf);
+        let (root, has_config_file) = match root {
+            Some(root) => (root, true),
+            None => match git2::Repository::discover(&start)
+                .ok()
+                .and_then(|r| r.workdir().map(Path::to_path_buf))
+            {
+                Some(workdir) => (workdir.canonicalize().unwrap_or(workdir), false),
+                None => {
+                    return Err(UserError::new(format!(
+                        "no COE repository found in {} or any parent directory",
+                        start.display()
+                    ))
+                    .hint("run `coe init` to create one here, or pass `-C DIR`")
+                    .into())
+                }
+            },
+        };
+        let config = if has_config_file {
+            Config::load(&root.join(CONFIG_FILE))?
+        } else {
+            Config::default()
+        };
+        Repo::at(root, config, has_config_file)
+    }
+
+    /// A repository at `root` with this configuration; checks the COE directory stays inside.
+    pub fn at(root: PathBuf, mut config: Config, has_config_file: bool) -> Result<Repo> {
+        if let Some(dir) = std::env::var_os("COE_DIR").filter(|d| !d.is_empty()) {
+            config.dir = PathBuf::from(dir);
+        }
+        let coe_dir = resolve_inside(&root, &config.dir)?;
+        Ok(Repo {
+            root,
+            config,
+            has_config_file,
+            coe_dir,
+        })
+    }
+
+    /// The path of a COE file by id.
+    pub fn coe_path(&self, id: &str) -> PathBuf {
+        self.coe_dir.join(format!("{id}.yaml"))
+    }
+
+    /// A path relative to the repository root, for messages and commits.
+    pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+}
+
+/// `root/dir`, normalised, refused when it leaves `root` (`..`, an absolute path elsewhere,
+/// or a symlink out).
+fn resolve_inside(root: &Path, dir: &Path) -> Result<PathBuf> {
+    let joined = root.join(dir);
+    let mut normal = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    let real = normal.canonicalize().unwrap_or_else(|_| normal.clone());
+    if !normal.starts_with(root) || !real.starts_with(root) {
+        return Err(UserError::new(format!(
+            "{}: the COE directory `{}` is outside the repository {}",
+            CONFIG_FILE,
+            dir.display(),
+            root.display()
+        ))
+        .hint("set `dir:` to a path inside the repository, such as `coes`")
+        .into());
+    }
+    Ok(normal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_is_default() {
+        assert_eq!(Config::parse("").ok(), Some(Config::default()));
+        assert_eq!(Config::parse("# nothing\n").ok(), Some(Config::default()));
+    }
+
+    #[test]
+    fn partial_keeps_defaults() {
+        let c = Config::parse("due_days: 7\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.due_days, 7);
+        assert_eq!(c.min_whys, 3);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        assert!(Config::parse("due_dayz: 7\n").is_err());
+    }
+
+    #[test]
+    fn dir_outside_is_refused() {
+        let root = std::env::temp_dir();
+        assert!(resolve_inside(&root, Path::new("../elsewhere")).is_err());
+        assert!(resolve_inside(&root, Path::new("/etc")).is_err());
+        assert!(resolve_inside(&root, Path::new("coes/../coes")).is_ok());
+    }
+}

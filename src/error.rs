@@ -1,0 +1,85 @@
+//! Errors the user can act on, and how `main` reports any error: once, without `Debug`
+//! output or a backtrace, with a hint where one helps.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// An error caused by the user's input or environment, with an optional hint.
+#[derive(Debug)]
+pub struct UserError {
+    message: String,
+    hint: Option<String>,
+    code: u8,
+}
+
+impl UserError {
+    /// An error with exit code 2.
+    pub fn new(message: impl Into<String>) -> Self {
+        UserError {
+            message: message.into(),
+            hint: None,
+            code: 2,
+        }
+    }
+
+    /// Adds a hint ("run `coe init` first").
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the exit code.
+    pub fn code(mut self, code: u8) -> Self {
+        self.code = code;
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// Raised when the user interrupts an interview; the draft is already saved.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Prints an error as `error: ...`, its causes, and a hint; returns the exit code.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(err) {
+        return ExitCode::SUCCESS;
+    }
+    if err.downcast_ref::<Interrupted>().is_some() {
+        return ExitCode::from(130);
+    }
+    let mut message = format!("error: {err}");
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(&format!("\n  caused by: {cause}"));
+        }
+    }
+    let user = err.chain().find_map(|e| e.downcast_ref::<UserError>());
+    if let Some(hint) = user.and_then(|u| u.hint.as_deref()) {
+        message.push_str(&format!("\n  hint: {hint}"));
+    }
+    crate::ui::error_line(&message);
+    ExitCode::from(user.map_or(2, |u| u.code))
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}

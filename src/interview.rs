@@ -1,0 +1,487 @@
+//! The interview behind `coe new` and `coe edit`: metadata, then the seven questions in
+//! order, each with its help text, answers pre-filled when editing.
+//!
+//! The walk only changes the COE in memory and calls `save` after the metadata and after
+//! every question, so the caller can write the draft and an interrupt loses nothing.
+
+use std::collections::BTreeSet;
+
+use anyhow::Result;
+use jiff::civil::Date;
+
+use crate::coe::{
+    is_placeholder, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Stamp,
+    TimelineEntry,
+};
+use crate::config::Config;
+use crate::prompt::Prompter;
+use crate::questions::{Question, QUESTIONS};
+
+/// Fields given on the command line, which the interview does not ask again.
+pub type Given = BTreeSet<&'static str>;
+
+/// Asks for the metadata: title, severity, leader, services, incident ref and times.
+pub fn metadata(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, given: &Given) -> Result<()> {
+    p.say("Incident");
+    if !given.contains("title") {
+        loop {
+            coe.title = p
+                .input("Title (one line that names the incident)", Some(&coe.title))?
+                .trim()
+                .to_string();
+            if !coe.title.is_empty() {
+                break;
+            }
+            p.say("  A title is needed: the COE's id is made from it.");
+        }
+    }
+    if !given.contains("severity") {
+        let items: Vec<&str> = config.severities.iter().map(String::as_str).collect();
+        let current = items.iter().position(|s| *s == coe.severity).unwrap_or(0);
+        coe.severity = items[p.select("Severity", &items, current)?].to_string();
+    }
+    if !given.contains("leader") {
+        coe.leader = p
+            .input(
+                "Leader (who leads this COE: an owner, not a culprit)",
+                Some(&coe.leader),
+            )?
+            .trim()
+            .to_string();
+    }
+    if !given.contains("services") {
+        let answer = p.input(
+            "Services affected (comma-separated)",
+            Some(&coe.services.join(", ")),
+        )?;
+        coe.services = split_list(&answer);
+    }
+    if !given.contains("incident_ref") {
+        let answer = p.input(
+            "Incident ref in the paging/ticket system (optional)",
+            coe.incident_ref.as_deref(),
+        )?;
+        coe.incident_ref = Some(answer.trim().to_string()).filter(|s| !s.is_empty());
+    }
+    if !given.contains("started") {
+        let started = ask_time(
+            p,
+            "Started (when customers were first affected)",
+            Some(&coe.incident.started),
+            None,
+            true,
+        )?;
+        if let Some(s) = started {
+            coe.incident.started = s;
+        }
+    }
+    let day = coe.incident.started.date();
+    for (key, label) in [
+        ("detected", "Detected"),
+        ("mitigated", "Mitigated"),
+        ("resolved", "Resolved"),
+    ] {
+        if given.contains(key) {
+            continue;
+        }
+        let slot = match key {
+            "detected" => &mut coe.incident.detected,
+            "mitigated" => &mut coe.incident.mitigated,
+            _ => &mut coe.incident.resolved,
+        };
+        let current = slot.clone();
+        *slot = ask_time(
+            p,
+            &format!("{label} (optional)"),
+            current.as_ref(),
+            Some(day),
+            false,
+        )?;
+    }
+    Ok(())
+}
+
+/// Asks one of the seven questions.
+pub fn question(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, q: &Question) -> Result<()> {
+    p.say("");
+    p.say(&format!("{}. {}", q.number, q.text));
+    p.say(&format!("   {}", q.help));
+    let prompt = |path: &str| {
+        q.fields
+            .iter()
+            .find(|f| f.path == path)
+            .map_or(path.to_string(), |f| f.prompt.to_string())
+    };
+    let day = coe.incident.started.date();
+    match q.section {
+        "what_happened" => {
+            coe.what_happened.summary = ask_text(
+                p,
+                &prompt("what_happened.summary"),
+                &coe.what_happened.summary,
+            )?;
+            let current = std::mem::take(&mut coe.what_happened.timeline);
+            coe.what_happened.timeline = ask_items(
+                p,
+                &prompt("what_happened.timeline"),
+                current,
+                |e| format!("{}  {}", e.at, e.event),
+                |p| {
+                    let Some(at) = ask_time(p, "  Time (empty to finish)", None, Some(day), false)?
+                    else {
+                        return Ok(None);
+                    };
+                    let event = p.input("  What happened then?", None)?.trim().to_string();
+                    Ok(Some(TimelineEntry { at, event }))
+                },
+            )?;
+            coe.what_happened.timeline.sort_by_key(|e| e.at.at());
+        }
+        "impact" => {
+            let i = &mut coe.impact;
+            i.customers = ask_text(p, &prompt("impact.customers"), &i.customers)?;
+            i.customers_affected = ask_count(
+                p,
+                &format!("{} (optional)", prompt("impact.customers_affected")),
+                i.customers_affected,
+            )?;
+            i.business = ask_text(p, &prompt("impact.business"), &i.business)?;
+            i.remediation = ask_text(p, &prompt("impact.remediation"), &i.remediation)?;
+        }
+        "root_cause" => {
+            let r = &mut coe.root_cause;
+            r.summary = ask_text(p, &prompt("root_cause.summary"), &r.summary)?;
+            let items: Vec<&str> = config.categories.iter().map(String::as_str).collect();
+            let current = items.iter().position(|c| *c == r.category).unwrap_or(0);
+            r.category =
+                items[p.select(&prompt("root_cause.category"), &items, current)?].to_string();
+            p.say(&format!(
+                "  Ask \"why?\" at least {} times; each answer explains the one before.",
+                config.min_whys
+            ));
+            let current = std::mem::take(&mut r.whys);
+            let mut previous = r.summary.lines().next().unwrap_or_default().to_string();
+            r.whys = ask_items(p, "Why?", current, Clone::clone, |p| {
+                let asked = if previous.is_empty() {
+                    "  Why? (empty to finish)".to_string()
+                } else {
+                    format!("  Why? ({}) (empty to finish)", shorten(&previous, 50))
+                };
+                let why = p.input(&asked, None)?.trim().to_string();
+                previous.clone_from(&why);
+                Ok(Some(why).filter(|w| !w.is_empty()))
+            })?;
+        }
+        "data" => {
+            let current = std::mem::take(&mut coe.data);
+            coe.data = ask_items(
+                p,
+                &prompt("data"),
+                current,
+                |d| match &d.link {
+                    Some(link) => format!("{} <{link}>", d.description),
+                    None => d.description.clone(),
+                },
+                |p| {
+                    let description = p
+                        .input("  Evidence: what it shows (empty to finish)", None)?
+                        .trim()
+                        .to_string();
+                    if description.is_empty() {
+                        return Ok(None);
+                    }
+                    let link = p.input("  Link (optional)", None)?.trim().to_string();
+                    Ok(Some(DataPoint {
+                        description,
+                        link: Some(link).filter(|l| !l.is_empty()),
+                    }))
+                },
+            )?;
+        }
+        "implications" => {
+            let i = &mut coe.implications;
+            i.security = ask_text(p, &prompt("implications.security"), &i.security)?;
+            i.other = ask_text(
+                p,
+                &format!("{} (optional)", prompt("implications.other")),
+                &i.other,
+            )?;
+        }
+        "lessons" => {
+            let current = std::mem::take(&mut coe.lessons);
+            coe.lessons = ask_items(p, &prompt("lessons"), current, Clone::clone, |p| {
+                let lesson = p
+                    .input("  Lesson (empty to finish)", None)?
+                    .trim()
+                    .to_string();
+                Ok(Some(lesson).filter(|l| !l.is_empty()))
+            })?;
+        }
+        "corrective_actions" => {
+            let current = std::mem::take(&mut coe.corrective_actions);
+            let mut next_number = current.len() + 1;
+            let mut actions = ask_items(
+                p,
+                &prompt("corrective_actions"),
+                current,
+                |a| {
+                    format!(
+                        "{} {} ({}, {}, due {}, {})",
+                        a.id,
+                        a.action,
+                        a.kind.map_or("?", |k| k.as_str()),
+                        a.owner,
+                        a.due.map_or("?".into(), |d| d.to_string()),
+                        a.status.as_str()
+                    )
+                },
+                |p| {
+                    let action = p
+                        .input("  Corrective action (empty to finish)", None)?
+                        .trim()
+                        .to_string();
+                    if action.is_empty() {
+                        return Ok(None);
+                    }
+                    let kinds: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+                    let kind = ActionKind::ALL[p.select("  Kind", &kinds, 0)?];
+                    let owner = p
+                        .input("  Owner (a team or person)", None)?
+                        .trim()
+                        .to_string();
+                    let due = ask_date(p, "  Due (YYYY-MM-DD)")?;
+                    let statuses: Vec<&str> =
+                        ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
+                    let status = ActionStatus::ALL[p.select("  Status", &statuses, 0)?];
+                    let link = p
+                        .input("  Ticket link (optional)", None)?
+                        .trim()
+                        .to_string();
+                    let id = format!("CA-{next_number}");
+                    next_number += 1;
+                    let done = (status == ActionStatus::Done).then(today);
+                    Ok(Some(CorrectiveAction {
+                        id,
+                        action,
+                        kind: Some(kind),
+                        owner,
+                        due,
+                        status,
+                        done,
+                        link: Some(link).filter(|l| !l.is_empty()),
+                    }))
+                },
+            )?;
+            renumber(&mut actions);
+            coe.corrective_actions = actions;
+        }
+        other => unreachable!("no interview for section {other}"),
+    }
+    Ok(())
+}
+
+/// Runs the whole walk (or the questions from `first`), saving after each step.
+pub fn walk(
+    p: &mut dyn Prompter,
+    coe: &mut Coe,
+    config: &Config,
+    given: &Given,
+    ask_metadata: bool,
+    questions: &[u8],
+    save: &mut dyn FnMut(&Coe) -> Result<()>,
+) -> Result<()> {
+    if ask_metadata {
+        metadata(p, coe, config, given)?;
+        save(coe)?;
+    }
+    for q in QUESTIONS.iter().filter(|q| questions.contains(&q.number)) {
+        question(p, coe, config, q)?;
+        save(coe)?;
+    }
+    Ok(())
+}
+
+/// Gives actions without an id the next free `CA-n`.
+fn renumber(actions: &mut [CorrectiveAction]) {
+    let mut used: BTreeSet<String> = actions
+        .iter()
+        .map(|a| a.id.clone())
+        .filter(|i| !i.is_empty())
+        .collect();
+    let mut n = 1;
+    for a in actions.iter_mut().filter(|a| a.id.is_empty()) {
+        while used.contains(&format!("CA-{n}")) {
+            n += 1;
+        }
+        a.id = format!("CA-{n}");
+        used.insert(a.id.clone());
+    }
+}
+
+/// A multi-line answer: lines until an empty one; Enter on the first line keeps the current
+/// answer.
+fn ask_text(p: &mut dyn Prompter, prompt: &str, current: &str) -> Result<String> {
+    if is_placeholder(current) {
+        p.say(&format!(
+            "  {prompt} (one or more lines; an empty line finishes)"
+        ));
+    } else {
+        p.say(&format!("  {prompt}. Current answer:"));
+        for line in current.lines() {
+            p.say(&format!("  │ {line}"));
+        }
+        p.say("  Press Enter to keep it, or type a new answer (an empty line finishes).");
+    }
+    let mut lines: Vec<String> = Vec::new();
+    loop {
+        let line = p.input("  >", None)?;
+        if line.trim().is_empty() {
+            break;
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    Ok(match lines.len() {
+        0 => current.to_string(),
+        1 => lines.remove(0),
+        _ => lines.join("\n") + "\n",
+    })
+}
+
+/// A list answered item by item; existing items can be kept (and added to) or replaced.
+fn ask_items<T>(
+    p: &mut dyn Prompter,
+    what: &str,
+    current: Vec<T>,
+    show: impl Fn(&T) -> String,
+    mut ask_one: impl FnMut(&mut dyn Prompter) -> Result<Option<T>>,
+) -> Result<Vec<T>> {
+    let mut items = current;
+    if !items.is_empty() {
+        p.say(&format!("  {what}, so far:"));
+        for (i, item) in items.iter().enumerate() {
+            p.say(&format!("  {}. {}", i + 1, show(item)));
+        }
+        if !p.confirm(
+            "  Keep these and add more? (no starts the list again)",
+            true,
+        )? {
+            items.clear();
+        }
+    } else {
+        p.say(&format!("  {what}, one at a time:"));
+    }
+    while let Some(item) = ask_one(p)? {
+        items.push(item);
+    }
+    Ok(items)
+}
+
+fn ask_count(p: &mut dyn Prompter, prompt: &str, current: Option<u64>) -> Result<Option<u64>> {
+    let shown = current.map(|n| n.to_string());
+    loop {
+        let answer = p.input(prompt, shown.as_deref())?;
+        let cleaned: String = answer
+            .chars()
+            .filter(|c| !matches!(c, ',' | '_' | ' '))
+            .collect();
+        if cleaned.is_empty() {
+            return Ok(None);
+        }
+        match cleaned.parse() {
+            Ok(n) => return Ok(Some(n)),
+            Err(_) => p.say("  Enter a whole number, such as 12000, or leave it empty."),
+        }
+    }
+}
+
+fn ask_date(p: &mut dyn Prompter, prompt: &str) -> Result<Option<Date>> {
+    loop {
+        let answer = p.input(prompt, None)?;
+        let answer = answer.trim();
+        if answer.is_empty() {
+            return Ok(None);
+        }
+        match answer.parse::<Date>() {
+            Ok(d) => return Ok(Some(d)),
+            Err(_) => p.say(&format!(
+                "  `{answer}` is not a date: use YYYY-MM-DD, such as 2026-12-15."
+            )),
+        }
+    }
+}
+
+/// A time, as RFC 3339 or, on the incident's day, `HH:MM` (UTC). Empty keeps `current`
+/// (or gives None when not `required`).
+fn ask_time(
+    p: &mut dyn Prompter,
+    prompt: &str,
+    current: Option<&Stamp>,
+    day: Option<Date>,
+    required: bool,
+) -> Result<Option<Stamp>> {
+    let hint = if day.is_some() {
+        " [RFC 3339, or HH:MM UTC]"
+    } else {
+        " [RFC 3339, e.g. 2026-11-22T09:58:00Z]"
+    };
+    loop {
+        let answer = p.input(&format!("{prompt}{hint}"), current.map(Stamp::as_str))?;
+        let answer = answer.trim();
+        if answer.is_empty() {
+            if required && current.is_none() {
+                p.say("  A start time is needed.");
+                continue;
+            }
+            return Ok(current.cloned());
+        }
+        match parse_time(answer, day) {
+            Ok(s) => return Ok(Some(s)),
+            Err(e) => p.say(&format!("  {e}")),
+        }
+    }
+}
+
+/// Parses RFC 3339, `YYYY-MM-DD HH:MM` (UTC) or, given a day, `HH:MM` (UTC).
+pub fn parse_time(text: &str, day: Option<Date>) -> Result<Stamp, String> {
+    if let Ok(s) = text.parse::<Stamp>() {
+        return Ok(s);
+    }
+    let civil = if let Ok(dt) = text
+        .trim_end_matches(['Z', 'z'])
+        .parse::<jiff::civil::DateTime>()
+    {
+        Some(dt)
+    } else if let (Some(day), Ok(t)) = (day, text.parse::<jiff::civil::Time>()) {
+        Some(day.to_datetime(t))
+    } else {
+        None
+    };
+    match civil.and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok()) {
+        Some(z) => Ok(Stamp::from(z.timestamp())),
+        None => Err(format!(
+            "`{text}` is not a time: use RFC 3339 (2026-11-22T09:58:00Z){}",
+            if day.is_some() { " or HH:MM" } else { "" }
+        )),
+    }
+}
+
+fn today() -> Date {
+    jiff::Zoned::now().date()
+}
+
+/// Splits a comma-separated answer into trimmed, non-empty items.
+pub fn split_list(answer: &str) -> Vec<String> {
+    answer
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max - 1).collect::<String>() + "…"
+    }
+}

@@ -1,0 +1,52 @@
+//! `coe`: Correction-of-Error postmortems, kept in git.
+//!
+//! The data flows one way: files (`store`, `format`) -> typed COEs (`coe`) -> checks and
+//! rollups (`check`, `report`) -> renderers -> stdout. The seven questions are defined once,
+//! in `questions`, and read by the interview, the YAML writer, the completeness rule and the
+//! renderers.
+
+pub mod cli;
+pub mod coe;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod format;
+pub mod git;
+pub mod interview;
+pub mod markdown;
+pub mod prompt;
+pub mod questions;
+pub mod store;
+pub mod templates;
+pub mod ui;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Runs coe with these arguments and returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    // anyhow captures a backtrace for every error when RUST_BACKTRACE is set; coe's errors
+    // are messages for users, never backtraces, and capturing costs time on bad input.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        std::env::set_var("RUST_LIB_BACKTRACE", "0");
+    }
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    ui::configure(cli.color, cli.quiet);
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => error::report(&err),
+    }
+}

@@ -1,0 +1,242 @@
+//! COE files on disk: listing, loading (in parallel), and atomic writes.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::coe::Coe;
+use crate::config::Repo;
+use crate::format::{self, ParseError};
+
+/// Files larger than this are refused: a COE is a few kilobytes, and the limit bounds the
+/// time and memory a bad or hostile file can cost.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Held while a file is being replaced, so an interrupt handler can wait for the write to
+/// finish instead of leaving a temporary file behind.
+pub static WRITE_LOCK: Mutex<()> = Mutex::new(());
+
+/// A COE file that was read, successfully or not.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The file.
+    pub path: PathBuf,
+    /// The COE, or why it could not be read.
+    pub result: Result<Coe, ParseError>,
+}
+
+/// The COE files in the repository's COE directory, sorted by name. A missing directory
+/// has no files.
+pub fn list_files(repo: &Repo) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(&repo.coe_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(e).with_context(|| format!("reading directory {}", repo.coe_dir.display()))
+        }
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry =
+            entry.with_context(|| format!("reading directory {}", repo.coe_dir.display()))?;
+        let path = entry.path();
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if is_yaml && !hidden && entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Loads files in parallel, keeping their order.
+pub fn load_files(paths: &[PathBuf]) -> Vec<Loaded> {
+    paths
+        .par_iter()
+        .map(|path| Loaded {
+            path: path.clone(),
+            result: load_file(path),
+        })
+        .collect()
+}
+
+/// Loads every COE of the repository.
+pub fn load_all(repo: &Repo) -> Result<Vec<Loaded>> {
+    Ok(load_files(&list_files(repo)?))
+}
+
+/// Loads every COE of the repository, failing on the first file that cannot be read:
+/// for commands (report, list, actions) whose figures would be wrong without it.
+pub fn load_all_strict(repo: &Repo) -> Result<Vec<(PathBuf, Coe)>> {
+    load_all(repo)?
+        .into_iter()
+        .map(|l| match l.result {
+            Ok(coe) => Ok((l.path, coe)),
+            Err(e) => Err(file_error(repo.relative(&l.path), &e)
+                .hint("run `coe check` to see every problem, and fix the file")
+                .into()),
+        })
+        .collect()
+}
+
+/// A user error for a file that failed to parse: `path:line: field: message`.
+pub fn file_error(path: &Path, e: &ParseError) -> crate::error::UserError {
+    crate::error::UserError::new(describe(path, e))
+}
+
+/// `path:line: field: message`.
+pub fn describe(path: &Path, e: &ParseError) -> String {
+    let line = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+    let field = e
+        .field
+        .as_deref()
+        .map(|f| format!("{f}: "))
+        .unwrap_or_default();
+    format!("{}{line}: {field}{}", path.display(), e.message)
+}
+
+/// Reads and parses one COE file, with the size and encoding checks.
+pub fn load_file(path: &Path) -> Result<Coe, ParseError> {
+    let text = read_text(path)?;
+    format::parse(&text)
+}
+
+/// Reads a file as UTF-8 text, refusing oversized and non-UTF-8 files.
+pub fn read_text(path: &Path) -> Result<String, ParseError> {
+    let fail = |message: String, line: Option<usize>| ParseError {
+        message,
+        line,
+        column: None,
+        field: None,
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}"), None))?;
+    let mut bytes = Vec::new();
+    use std::io::Read as _;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(format!("cannot read: {e}"), None))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(
+            format!(
+                "the file is larger than {} KiB; a COE file is a few KiB",
+                MAX_FILE_BYTES / 1024
+            ),
+            None,
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        fail("the file is not valid UTF-8 text".into(), Some(line))
+    })
+}
+
+/// Loads one COE by id, with errors that name the file and a hint when there is no such id.
+pub fn load_by_id(repo: &Repo, id: &str) -> Result<(PathBuf, Coe)> {
+    if let Some(problem) = crate::coe::id_problem(id) {
+        return Err(crate::error::UserError::new(problem).into());
+    }
+    let path = repo.coe_path(id);
+    if !path.exists() {
+        let known = list_files(repo)?;
+        let similar: Vec<String> = known
+            .iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .filter(|stem| {
+                stem.contains(id)
+                    || id.contains(stem.as_str())
+                    || stem.get(11..).is_some_and(|s| id.contains(s))
+            })
+            .take(3)
+            .collect();
+        let hint = if similar.is_empty() {
+            "run `coe list` to see the ids".to_string()
+        } else {
+            format!("did you mean {}?", similar.join(", "))
+        };
+        return Err(crate::error::UserError::new(format!(
+            "no COE with id `{id}` (looked for {})",
+            repo.relative(&path).display()
+        ))
+        .hint(hint)
+        .into());
+    }
+    let coe = load_file(&path).map_err(|e| file_error(repo.relative(&path), &e))?;
+    Ok((path, coe))
+}
+
+/// Writes a COE atomically: a temporary file in the same directory, then a rename over the
+/// target, so a reader sees the old file or the new one, never half of one.
+pub fn save(path: &Path, coe: &Coe) -> Result<()> {
+    write_atomic(path, format::to_yaml(coe).as_bytes(), true)
+}
+
+/// Writes a new COE file, failing with `AlreadyExists` when the path is taken: two writers
+/// racing for one id never overwrite each other.
+pub fn create(path: &Path, coe: &Coe) -> Result<()> {
+    write_atomic(path, format::to_yaml(coe).as_bytes(), false)
+}
+
+/// Writes `bytes` to `path` atomically; `overwrite: false` fails when `path` exists.
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating directory {}", dir.display()))?;
+    let _guard = WRITE_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".coe-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("writing {}", path.display()))?;
+    let persisted = if overwrite {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted
+        .map_err(|e| e.error)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_refuses_clobber() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        write_atomic(&path, b"one", false).unwrap();
+        assert!(write_atomic(&path, b"two", false).is_err());
+        write_atomic(&path, b"three", true).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "three");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+    }
+
+    #[test]
+    fn refuses_big_and_binary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.yaml");
+        std::fs::write(&big, vec![b'a'; (MAX_FILE_BYTES + 10) as usize]).unwrap();
+        assert!(read_text(&big).unwrap_err().message.contains("larger than"));
+        let bin = dir.path().join("bin.yaml");
+        std::fs::write(&bin, b"version: 1\nid: \xff\xfe\n").unwrap();
+        assert_eq!(read_text(&bin).unwrap_err().line, Some(2));
+    }
+}

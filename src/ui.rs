@@ -1,0 +1,99 @@
+//! Everything human goes to stderr through here; data goes to stdout through `out`.
+//! Colour follows `--color`, `NO_COLOR` and whether the stream is a terminal (anstream).
+
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anstyle::{AnsiColor, Style};
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Applies the global output settings.
+pub fn configure(color: ColorChoice, quiet: bool) {
+    let choice = match color {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Styles used in messages and tables.
+pub mod style {
+    use super::*;
+    /// Errors.
+    pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+    /// Warnings.
+    pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+    /// Good news.
+    pub const GOOD: Style = AnsiColor::Green.on_default().bold();
+    /// Hints and secondary text.
+    pub const DIM: Style = Style::new().dimmed();
+    /// Emphasis.
+    pub const BOLD: Style = Style::new().bold();
+}
+
+/// Wraps `text` in a style (stripped later when colour is off).
+pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+/// A status message on stderr (`Created coes/x.yaml`), silent with `--quiet`.
+pub fn status(verb: &str, message: impl std::fmt::Display) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
+    let _ = writeln!(
+        anstream::stderr(),
+        "{} {message}",
+        paint(style::GOOD, format!("{verb:>12}"))
+    );
+}
+
+/// A note on stderr, silent with `--quiet`.
+pub fn note(message: impl std::fmt::Display) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
+    let _ = writeln!(anstream::stderr(), "{message}");
+}
+
+/// A warning on stderr (shown even with `--quiet`).
+pub fn warn(message: impl std::fmt::Display) {
+    let _ = writeln!(
+        anstream::stderr(),
+        "{} {message}",
+        paint(style::WARNING, "warning:")
+    );
+}
+
+/// The final error line(s), already formatted as `error: ...`.
+pub fn error_line(message: &str) {
+    let styled = match message.strip_prefix("error:") {
+        Some(rest) => format!("{}{rest}", paint(style::ERROR, "error:")),
+        None => message.to_string(),
+    };
+    let styled = styled.replace("\n  hint:", &format!("\n  {}", paint(style::DIM, "hint:")));
+    let _ = writeln!(anstream::stderr(), "{styled}");
+}
+
+/// Writes data to stdout (colour stripped when not wanted). Errors, such as a closed
+/// pipe, are returned so the caller stops quietly.
+pub fn out(text: &str) -> std::io::Result<()> {
+    let mut stdout = anstream::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
