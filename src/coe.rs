@@ -780,3 +780,12 @@ mod tests {
         assert!("2026-11-22 10:00".parse::<Stamp>().is_err());
     }
 }
+
+/// Today's date: `COE_TODAY` (YYYY-MM-DD) when set, so reports and checks can be
+/// reproduced for a given day; else the local date.
+pub fn today() -> Date {
+    std::env::var("COE_TODAY")
+        .ok()
+        .and_then(|d| d.trim().parse().ok())
+        .unwrap_or_else(|| jiff::Zoned::now().date())
+}

@@ -50,17 +50,30 @@ pub fn open_or_init(dir: &Path) -> Result<(Repository, bool)> {
     }
 }
 
-/// The commit author and committer from git configuration.
+/// The commit author and committer: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` when set, else
+/// git configuration (as git does); `GIT_AUTHOR_DATE` (RFC 3339) fixes the time.
 pub fn signature(repo: &Repository) -> Result<Signature<'static>> {
-    match repo.signature() {
-        Ok(sig) => Ok(sig.to_owned()),
-        Err(e) if e.code() == ErrorCode::NotFound || e.class() == git2::ErrorClass::Config => Err(UserError::new(
-            "git does not know who you are: user.name and user.email are not set",
-        )
-        .hint("run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`, or pass `--no-commit`")
-        .into()),
-        Err(e) => Err(anyhow!(e).context("reading the git identity")),
-    }
+    let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
+    let config = repo.config().ok();
+    let from_config = |key: &str| {
+        config
+            .as_ref()
+            .and_then(|c| c.get_string(key).ok())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let name = env("GIT_AUTHOR_NAME").or_else(|| from_config("user.name"));
+    let email = env("GIT_AUTHOR_EMAIL").or_else(|| from_config("user.email"));
+    let (Some(name), Some(email)) = (name, email) else {
+        return Err(UserError::new("git does not know who you are: user.name and user.email are not set")
+            .hint("run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`, or pass `--no-commit`")
+            .into());
+    };
+    let fixed_time = env("GIT_AUTHOR_DATE").and_then(|d| d.parse::<jiff::Timestamp>().ok());
+    let sig = match fixed_time {
+        Some(t) => Signature::new(&name, &email, &git2::Time::new(t.as_second(), 0)),
+        None => Signature::now(&name, &email),
+    };
+    sig.map_err(|e| anyhow!(e).context("reading the git identity"))
 }
 
 /// Commits the current contents of `paths` (absolute, inside the work tree) with `message`,

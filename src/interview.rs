@@ -466,7 +466,7 @@ pub fn parse_time(text: &str, day: Option<Date>) -> Result<Stamp, String> {
 }
 
 fn today() -> Date {
-    jiff::Zoned::now().date()
+    crate::coe::today()
 }
 
 /// Splits a comma-separated answer into trimmed, non-empty items.

@@ -478,7 +478,7 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
         }
     }
     if ca.status == ActionStatus::Done {
-        ca.done = Some(jiff::Zoned::now().date());
+        ca.done = Some(crate::coe::today());
     }
     Ok(ca)
 }

@@ -48,7 +48,7 @@ pub enum ShowFormat {
 pub fn run(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let (_, coe) = store::load_by_id(&repo, &args.id)?;
-    let today = jiff::Zoned::now().date();
+    let today = crate::coe::today();
     let text = match args.format {
         ShowFormat::Markdown => render_markdown(&coe, &repo.config, Some(&repo.root), today)?,
         ShowFormat::Html => {
