@@ -727,6 +727,15 @@ pub fn id_problem(id: &str) -> Option<String> {
     None
 }
 
+/// Today's date: `COE_TODAY` (YYYY-MM-DD) when set, so reports and checks can be
+/// reproduced for a given day; else the local date.
+pub fn today() -> Date {
+    std::env::var("COE_TODAY")
+        .ok()
+        .and_then(|d| d.trim().parse().ok())
+        .unwrap_or_else(|| jiff::Zoned::now().date())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -779,13 +788,4 @@ mod tests {
         assert!("2026-11-22".parse::<Stamp>().is_err());
         assert!("2026-11-22 10:00".parse::<Stamp>().is_err());
     }
-}
-
-/// Today's date: `COE_TODAY` (YYYY-MM-DD) when set, so reports and checks can be
-/// reproduced for a given day; else the local date.
-pub fn today() -> Date {
-    std::env::var("COE_TODAY")
-        .ok()
-        .and_then(|d| d.trim().parse().ok())
-        .unwrap_or_else(|| jiff::Zoned::now().date())
 }

@@ -32,9 +32,7 @@ pub fn is_interactive() -> bool {
 /// The error for a command that needs a person at a terminal and has none.
 pub fn not_a_terminal(command: &str) -> anyhow::Error {
     UserError::new(format!("`coe {command}` asks questions, but stdin is not a terminal"))
-        .hint(format!(
-            "run it in a terminal, or pass `--no-input` (with flags such as --title and --severity) to write a draft without prompting"
-        ))
+        .hint("run it in a terminal, or pass `--no-input` (with flags such as --title and --severity) to write a draft without prompting")
         .into()
 }
 
@@ -188,9 +186,10 @@ pub fn set_draft_note(note: impl Into<String>) {
     }
 }
 
-/// The message an interrupt prints, if any.
-pub fn draft_note() -> Option<String> {
-    DRAFT_NOTE.lock().ok().and_then(|slot| slot.clone())
+/// Takes the message an interrupt prints, so it is printed once even when the signal
+/// handler and the interrupted prompt both see the interrupt.
+pub fn take_draft_note() -> Option<String> {
+    DRAFT_NOTE.lock().ok().and_then(|mut slot| slot.take())
 }
 
 /// Handles SIGINT, SIGTERM and SIGHUP during an interview: waits for a file write in
@@ -202,7 +201,7 @@ pub fn install_interrupt_handler() {
         let term = console::Term::stderr();
         let _ = term.show_cursor();
         let _ = term.write_line("");
-        if let Some(note) = draft_note() {
+        if let Some(note) = take_draft_note() {
             let _ = term.write_line(&note);
         }
         std::process::exit(130);

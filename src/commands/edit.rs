@@ -82,5 +82,5 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
         conclude(ctx, &repo, &mut p, &mut coe, &path, "edit")?;
         Ok(path.clone())
     })();
-    finish(&repo, &coe, result)
+    finish(result)
 }

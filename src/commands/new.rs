@@ -141,9 +141,12 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
     }
 
     let mut p = prompt::TerminalPrompter::default();
+    prompt::set_draft_note(
+        "Interrupted before the title and start time were answered; nothing was written.",
+    );
     prompt::install_interrupt_handler();
     let result = interview(ctx, &repo, &mut p, &mut coe, &given);
-    finish(&repo, &coe, result)
+    finish(result)
 }
 
 /// The interactive part: metadata, create the file, the seven questions, commit.
@@ -223,15 +226,13 @@ pub fn conclude(
 }
 
 /// Turns an interview's result into an exit code, explaining an interrupt.
-pub fn finish(repo: &Repo, coe: &Coe, result: Result<PathBuf>) -> Result<ExitCode> {
+pub fn finish(result: Result<PathBuf>) -> Result<ExitCode> {
     match result {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err(e) if e.downcast_ref::<Interrupted>().is_some() => {
-            let path = repo.coe_path(&coe.id);
-            if path.exists() {
-                ui::note(format!("\n{}", draft_note(repo, &path, &coe.id)));
-            } else {
-                ui::note("\nInterrupted before the title and start time were answered; nothing was written.");
+            // The signal handler may have printed the note already; it is printed once.
+            if let Some(note) = prompt::take_draft_note() {
+                ui::note(format!("\n{note}"));
             }
             Ok(ExitCode::from(130))
         }

@@ -3,3 +3,6 @@
 
 mod common;
 mod init;
+mod new;
+mod pty;
+mod show;

@@ -1,0 +1,267 @@
+use crate::common::{complete_coe, TestEnv};
+
+const DRAFT: &[&str] = &[
+    "new",
+    "--no-input",
+    "--title",
+    "DB failover: writes lost?",
+    "--severity",
+    "SEV1",
+    "--started",
+    "2026-11-20T03:15:00Z",
+];
+
+#[test]
+fn no_input_writes_a_draft_skeleton_and_commits_it_alone() {
+    let env = TestEnv::new();
+    env.write("staged.txt", "the user's staged work");
+    env.git(&["add", "staged.txt"]);
+    env.write("unstaged.txt", "the user's unstaged work");
+    let out = env.coe(DRAFT).output().unwrap();
+    insta::assert_snapshot!("new_no_input", env.transcript(&out));
+    insta::assert_snapshot!(
+        "new_no_input_yaml",
+        env.read("coes/2026-11-20-db-failover-writes-lost.yaml")
+    );
+    assert_eq!(
+        env.git(&["show", "--name-only", "--format=%an <%ae> %s", "HEAD"]),
+        "Test Author <author@example.com> coe: new COE 2026-11-20-db-failover-writes-lost (draft)\n\ncoes/2026-11-20-db-failover-writes-lost.yaml\n"
+    );
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "A  staged.txt\n?? unstaged.txt\n"
+    );
+}
+
+#[test]
+fn clashing_ids_get_a_number() {
+    let env = TestEnv::new();
+    for expected in [
+        "2026-11-20-db-failover-writes-lost",
+        "2026-11-20-db-failover-writes-lost-2",
+        "2026-11-20-db-failover-writes-lost-3",
+    ] {
+        env.coe(DRAFT)
+            .assert()
+            .success()
+            .stdout(format!("{expected}\n"));
+    }
+    assert_eq!(env.git(&["rev-list", "--count", "HEAD"]), "4\n");
+}
+
+#[test]
+fn every_field_can_be_given_as_a_flag() {
+    let env = TestEnv::new();
+    let args = [
+        "new",
+        "--no-input",
+        "--title",
+        "Checkout latency",
+        "--severity",
+        "SEV2",
+        "--leader",
+        "Jane Doe",
+        "--service",
+        "checkout",
+        "--service",
+        "payments,search",
+        "--tag",
+        "config-push",
+        "--incident-ref",
+        "PD-1",
+        "--started",
+        "2026-11-22T09:58:00Z",
+        "--detected",
+        "10:04",
+        "--mitigated",
+        "10:41",
+        "--resolved",
+        "2026-11-22T11:30:00Z",
+        "--summary",
+        "A config change.",
+        "--event",
+        "09:58 Config pushed",
+        "--event",
+        "10:04 Alarm fired",
+        "--customers",
+        "No checkout for 43 minutes.",
+        "--customers-affected",
+        "12000",
+        "--business",
+        "1,900 orders delayed.",
+        "--remediation",
+        "Fees refunded.",
+        "--root-cause",
+        "Config skips staging.",
+        "--category",
+        "configuration",
+        "--why",
+        "Timeouts.",
+        "--why",
+        "Pool exhausted.",
+        "--why",
+        "Pushed everywhere at once.",
+        "--data",
+        "p99 latency <https://grafana.example.com/d/abc>",
+        "--security",
+        "None: timeouts only.",
+        "--other-implications",
+        "Two partners paused campaigns.",
+        "--lesson",
+        "Config needs canaries.",
+        "--action",
+        "Stage config pushes; kind=prevent; owner=team-platform; due=2026-12-15",
+    ];
+    env.coe(&args).assert().success();
+    let id = "2026-11-22-checkout-latency";
+    env.coe(&["close", id]).assert().success();
+    let yaml = env.read(&format!("coes/{id}.yaml"));
+    assert!(yaml.contains("status: closed"), "{yaml}");
+    assert!(
+        yaml.contains("services: [checkout, payments, search]"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("detected: \"2026-11-22T10:04:00Z\""),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn bad_flags_are_clear_errors() {
+    let env = TestEnv::new();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["new", "--no-input", "--title", "x", "--severity", "SEV9"],
+            "--severity SEV9: not one of the configured severities (SEV1, SEV2, SEV3, SEV4)",
+        ),
+        (
+            &[
+                "new",
+                "--no-input",
+                "--title",
+                "x",
+                "--started",
+                "2026-02-30T10:00:00Z",
+            ],
+            "--started:",
+        ),
+        (
+            &[
+                "new",
+                "--no-input",
+                "--title",
+                "x",
+                "--action",
+                "Fix; due=tomorrow",
+            ],
+            "due `tomorrow`: expected a date",
+        ),
+        (&["new", "--no-input"], "needs a title"),
+    ];
+    for (args, message) in cases {
+        let out = env.coe(args).output().unwrap();
+        let text = env.transcript(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains(message), "{args:?}: {text}");
+    }
+    assert_eq!(
+        env.git(&["rev-list", "--count", "HEAD"]),
+        "1\n",
+        "nothing committed"
+    );
+}
+
+#[test]
+fn new_without_a_terminal_says_how_to_proceed() {
+    let env = TestEnv::new();
+    let out = env.coe(&["new"]).output().unwrap();
+    insta::assert_snapshot!("new_not_a_terminal", env.transcript(&out));
+}
+
+#[test]
+fn missing_identity_is_a_clear_error_and_writes_nothing() {
+    let env = TestEnv::new();
+    env.git(&["config", "--unset", "user.name"]);
+    let out = env.coe(DRAFT).output().unwrap();
+    insta::assert_snapshot!("new_missing_identity", env.transcript(&out));
+    assert!(!env
+        .root
+        .join("coes/2026-11-20-db-failover-writes-lost.yaml")
+        .exists());
+    // --no-commit needs no identity.
+    env.coe(&[DRAFT, &["--no-commit"]].concat())
+        .assert()
+        .success();
+    assert!(env
+        .root
+        .join("coes/2026-11-20-db-failover-writes-lost.yaml")
+        .exists());
+}
+
+#[test]
+fn new_outside_a_repository_hints_at_init() {
+    let env = TestEnv::empty();
+    let out = env.coe(DRAFT).output().unwrap();
+    insta::assert_snapshot!("new_no_repository", env.transcript(&out));
+}
+
+#[test]
+fn close_refuses_an_incomplete_coe_listing_what_is_missing() {
+    let env = TestEnv::new();
+    env.coe(DRAFT).assert().success();
+    let out = env
+        .coe(&["close", "2026-11-20-db-failover-writes-lost"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("close_incomplete", env.transcript(&out));
+}
+
+#[test]
+fn close_marks_a_complete_coe_closed_and_commits() {
+    let env = TestEnv::new();
+    let id = "2026-11-22-checkout-latency";
+    env.write(
+        &format!("coes/{id}.yaml"),
+        complete_coe(id, "2026-11-22T09:58:00Z"),
+    );
+    env.git(&["add", "."]);
+    env.git(&["commit", "-qm", "add"]);
+    env.coe(&["close", id]).assert().success();
+    assert!(env
+        .read(&format!("coes/{id}.yaml"))
+        .contains("status: closed"));
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%s"]),
+        format!("coe: close {id}\n")
+    );
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
+fn unknown_ids_and_path_tricks_are_refused() {
+    let env = TestEnv::new();
+    let out = env.coe(&["show", "../../etc/passwd"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(env.transcript(&out).contains("must not contain"));
+    let out = env.coe(&["show", "2026-11-20-nothing"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(env
+        .transcript(&out)
+        .contains("no COE with id `2026-11-20-nothing`"));
+}
+
+#[test]
+fn load_then_save_is_byte_identical() {
+    let text = complete_coe("2026-11-22-checkout-latency", "2026-11-22T09:58:00Z");
+    let coe = coe::format::parse(&text).unwrap();
+    assert_eq!(coe::format::to_yaml(&coe), text);
+    // A file written by `coe new` (in the SPEC's layout) comes back byte for byte too.
+    let env = TestEnv::new();
+    env.coe(DRAFT).assert().success();
+    let written = env.read("coes/2026-11-20-db-failover-writes-lost.yaml");
+    assert_eq!(
+        coe::format::to_yaml(&coe::format::parse(&written).unwrap()),
+        written
+    );
+}
