@@ -186,6 +186,6 @@ mod tests {
         let mut env = environment(None, &[]);
         env.add_template("t", "{{ x }} {{ x|cell }}").unwrap();
         let out = render(&env, "t", minijinja::context! { x => "<b>|*" }).unwrap();
-        assert_eq!(out, "\\<b\\>\\|\\* \\<b\\>\\|\\*");
+        assert_eq!(out, "\\<b\\>\\|\\* \\<b\\>\\|\\*\n");
     }
 }
