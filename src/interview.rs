@@ -485,3 +485,155 @@ fn shorten(text: &str, max: usize) -> String {
         text.chars().take(max - 1).collect::<String>() + "…"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::ScriptedPrompter;
+
+    fn draft() -> Coe {
+        crate::format::parse(
+            "version: 1\nid: 2026-11-22-x\ntitle: X\nseverity: SEV2\nincident:\n  started: \"2026-11-22T09:58:00Z\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn reasks_until_answers_are_valid() {
+        let mut coe = draft();
+        let mut p = ScriptedPrompter::new([
+            // Q1: summary, then timeline with a bad time first.
+            "Something broke.",
+            "",
+            "25:99",
+            "10:04",
+            "Alarm fired",
+            "",
+        ]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[0]).unwrap();
+        assert_eq!(p.remaining(), 0);
+        assert_eq!(
+            coe.what_happened.timeline[0].at.as_str(),
+            "2026-11-22T10:04:00Z"
+        );
+        assert!(
+            p.transcript
+                .iter()
+                .any(|l| l.contains("`25:99` is not a time")),
+            "{:?}",
+            p.transcript
+        );
+
+        let mut p = ScriptedPrompter::new(["Lots.", "", "twelve", "12,000", "Money.", "", ""]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[1]).unwrap();
+        assert_eq!(coe.impact.customers_affected, Some(12000));
+        assert_eq!(coe.impact.remediation, "");
+    }
+
+    #[test]
+    fn corrective_actions_get_ids_and_done_dates() {
+        let mut coe = draft();
+        let mut p = ScriptedPrompter::new([
+            "Stage config",
+            "prevent",
+            "team-platform",
+            "15/12/2026",
+            "2026-12-15",
+            "open",
+            "",
+            "Add an alarm",
+            "detect",
+            "team-sre",
+            "2026-11-30",
+            "done",
+            "https://jira.example.com/SRE-1",
+            "",
+        ]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[6]).unwrap();
+        let ids: Vec<&str> = coe
+            .corrective_actions
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(ids, ["CA-1", "CA-2"]);
+        assert_eq!(coe.corrective_actions[1].status, ActionStatus::Done);
+        assert!(coe.corrective_actions[1].done.is_some());
+        assert!(coe.corrective_actions[0].missing_parts().is_empty());
+    }
+
+    #[test]
+    fn editing_keeps_answers_on_enter_and_can_replace_lists() {
+        let mut coe = draft();
+        coe.root_cause.summary = "Config skips staging.".into();
+        coe.root_cause.category = "configuration".into();
+        coe.root_cause.whys = vec!["a".into(), "b".into()];
+        // Enter keeps the summary, Enter keeps the category, "n" replaces the whys.
+        let mut p = ScriptedPrompter::new(["", "", "n", "one", "two", "three", ""]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[2]).unwrap();
+        assert_eq!(coe.root_cause.summary, "Config skips staging.");
+        assert_eq!(coe.root_cause.category, "configuration");
+        assert_eq!(coe.root_cause.whys, ["one", "two", "three"]);
+        // Keeping and adding.
+        let mut p = ScriptedPrompter::new(["", "", "y", "four", ""]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[2]).unwrap();
+        assert_eq!(coe.root_cause.whys.len(), 4);
+    }
+
+    #[test]
+    fn walk_saves_after_every_step_and_stops_on_interrupt() {
+        let mut coe = draft();
+        let mut saves = Vec::new();
+        // Metadata (9 prompts), then question 1, then the script runs out mid-question 2.
+        let mut p = ScriptedPrompter::new([
+            "",
+            "SEV1",
+            "Jane",
+            "checkout",
+            "",
+            "",
+            "10:04",
+            "10:41",
+            "",
+            "Summary.",
+            "",
+            "",
+            "Customers could not pay.",
+        ]);
+        let result = walk(
+            &mut p,
+            &mut coe,
+            &Config::default(),
+            &Given::new(),
+            true,
+            &[1, 2, 3],
+            &mut |c: &Coe| {
+                saves.push(c.clone());
+                Ok(())
+            },
+        );
+        assert!(result
+            .unwrap_err()
+            .downcast_ref::<crate::error::Interrupted>()
+            .is_some());
+        assert_eq!(
+            saves.len(),
+            2,
+            "saved after the metadata and after question 1"
+        );
+        assert_eq!(saves[1].what_happened.summary, "Summary.");
+        assert_eq!(saves[0].severity, "SEV1");
+        assert_eq!(
+            saves[0].incident.mitigated.as_ref().map(Stamp::as_str),
+            Some("2026-11-22T10:41:00Z")
+        );
+    }
+
+    #[test]
+    fn multi_line_answers_become_blocks() {
+        let mut coe = draft();
+        let mut p = ScriptedPrompter::new(["line one", "line two", "", ""]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[0]).unwrap();
+        assert_eq!(coe.what_happened.summary, "line one\nline two\n");
+        assert!(crate::format::to_yaml(&coe).contains("  summary: |\n    line one\n    line two\n"));
+    }
+}
