@@ -102,6 +102,9 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
         entries.push((rel.to_path_buf(), blob, content.len()));
     }
 
+    // One coe at a time moves the branch and rewrites the index: the index update is a
+    // read-modify-write that git's own index.lock does not cover from read to write.
+    let _lock = CoeLock::acquire(repo)?;
     let mut attempt = 0;
     let commit = loop {
         attempt += 1;
@@ -115,6 +118,60 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
     };
     update_index(repo, &entries).context("updating the git index")?;
     Ok(commit)
+}
+
+/// A lock file (`.git/coe.lock`) held while coe commits, so concurrent coe processes take
+/// turns. A lock older than `STALE_AFTER` was left by a killed process and is broken.
+struct CoeLock {
+    path: PathBuf,
+}
+
+impl CoeLock {
+    const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+
+    fn acquire(repo: &Repository) -> Result<CoeLock> {
+        let path = repo.path().join("coe.lock");
+        let start = std::time::Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    use std::io::Write as _;
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(CoeLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let age = std::fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok());
+                    if age.is_some_and(|a| a > Self::STALE_AFTER) {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    if start.elapsed() > Self::STALE_AFTER * 2 {
+                        return Err(UserError::new(format!(
+                            "another coe has been committing for over a minute ({} exists)",
+                            path.display()
+                        ))
+                        .hint(format!("if no coe is running, remove {}", path.display()))
+                        .into());
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(anyhow!(e).context(format!("creating {}", path.display()))),
+            }
+        }
+    }
+}
+
+impl Drop for CoeLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// The branch moved under us or its lock is held by another writer.

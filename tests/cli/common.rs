@@ -33,7 +33,12 @@ impl TestEnv {
 
     /// `coe` with the hermetic environment, run in the repository root.
     pub fn coe(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("coe").expect("coe binary");
+        Command::from_std(self.std_coe(args))
+    }
+
+    /// The same as a plain `std::process::Command`, e.g. to spawn several at once.
+    pub fn std_coe(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("coe"));
         cmd.current_dir(&self.root).args(args);
         hermetic(&mut cmd, &self.root);
         cmd
@@ -90,7 +95,7 @@ impl TestEnv {
 }
 
 /// The environment every test command runs with.
-pub fn hermetic(cmd: &mut Command, home: &Path) {
+pub fn hermetic(cmd: &mut std::process::Command, home: &Path) {
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)

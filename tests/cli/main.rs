@@ -5,4 +5,5 @@ mod common;
 mod init;
 mod new;
 mod pty;
+mod reliability;
 mod show;

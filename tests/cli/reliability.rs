@@ -1,0 +1,153 @@
+//! Nothing lost, nothing half-written: concurrent writers, git edge cases, signals.
+
+use std::process::Stdio;
+
+use crate::common::TestEnv;
+
+fn draft_args(title: &str) -> Vec<&str> {
+    vec![
+        "new",
+        "--no-input",
+        "--title",
+        title,
+        "--severity",
+        "SEV3",
+        "--started",
+        "2026-11-20T03:15:00Z",
+    ]
+}
+
+#[test]
+fn ten_concurrent_writers_lose_nothing() {
+    let env = TestEnv::new();
+    let children: Vec<_> = (0..10)
+        .map(|_| {
+            let mut cmd = env.std_coe(&draft_args("Same title for everyone"));
+            cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    let mut ids: Vec<String> = children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 10, "distinct ids: {ids:?}");
+    assert_eq!(
+        env.git(&["rev-list", "--count", "HEAD"]),
+        "11\n",
+        "init + 10 commits"
+    );
+    let tracked = env.git(&["ls-tree", "-r", "--name-only", "HEAD", "coes/"]);
+    assert_eq!(
+        tracked.lines().filter(|l| l.ends_with(".yaml")).count(),
+        10,
+        "{tracked}"
+    );
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "",
+        "index consistent with HEAD and the work tree"
+    );
+    env.git(&["fsck", "--no-progress"]);
+}
+
+#[test]
+fn a_repository_with_no_commits_yet() {
+    let env = TestEnv::empty();
+    env.git(&["init", "-q", "-b", "main"]);
+    env.git(&["config", "user.name", "T"]);
+    env.git(&["config", "user.email", "t@example.com"]);
+    env.write(".coe.yaml", "dir: coes\n");
+    env.coe(&draft_args("First ever")).assert().success();
+    assert_eq!(env.git(&["rev-list", "--count", "HEAD"]), "1\n");
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "?? .coe.yaml\n",
+        "only coe's file was committed"
+    );
+}
+
+#[test]
+fn a_detached_head_gets_the_commit() {
+    let env = TestEnv::new();
+    let head = env.git(&["rev-parse", "HEAD"]);
+    env.git(&["checkout", "-q", "--detach", head.trim()]);
+    env.coe(&draft_args("On a detached head"))
+        .assert()
+        .success();
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%s"]),
+        "coe: new COE 2026-11-20-on-a-detached-head (draft)\n"
+    );
+    assert_eq!(
+        env.git(&["rev-parse", "main"]),
+        head,
+        "the branch did not move"
+    );
+}
+
+#[test]
+fn a_dirty_work_tree_stays_as_it_was() {
+    let env = TestEnv::new();
+    env.write(".coe.yaml", "dir: coes\ndue_days: 10\n");
+    env.write("staged.txt", "staged");
+    env.git(&["add", "staged.txt"]);
+    env.write("staged.txt", "staged, then changed");
+    env.coe(&draft_args("Dirty tree")).assert().success();
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        " M .coe.yaml\nAM staged.txt\n"
+    );
+    assert_eq!(
+        env.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "coes/2026-11-20-dirty-tree.yaml\n"
+    );
+}
+
+#[test]
+fn a_bare_repository_is_refused() {
+    let env = TestEnv::empty();
+    env.git(&["init", "-q", "--bare"]);
+    let out = env.coe(&["init"]).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("bare git repository"), "{text}");
+}
+
+#[test]
+fn a_coe_dir_outside_the_repository_is_refused() {
+    let env = TestEnv::new();
+    env.write(".coe.yaml", "dir: ../elsewhere\n");
+    let out = env.coe(&draft_args("Escape")).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("is outside the repository"), "{text}");
+    assert!(!env.root.join("../elsewhere").exists());
+}
+
+#[test]
+fn a_malformed_config_names_the_file_and_line() {
+    let env = TestEnv::new();
+    env.write(".coe.yaml", "dir: coes\ndue_days: soon\n");
+    let out = env.coe(&["show", "2026-11-20-x"]).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains(".coe.yaml:2: invalid configuration"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Backtrace") && !text.contains("panicked"),
+        "{text}"
+    );
+}
