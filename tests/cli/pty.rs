@@ -259,3 +259,49 @@ fn interrupted_new_keeps_answers_and_edit_resumes() {
     );
     env.coe(&["close", id]).assert().success();
 }
+
+/// Answers the metadata up to the severity Select, which hides the cursor.
+fn up_to_the_severity_select(env: &TestEnv) -> Session {
+    let mut s = spawn(env, &["new"]);
+    answer(&mut s, "Title", "Search outage");
+    s.expect("Severity").unwrap();
+    s
+}
+
+#[test]
+fn ctrl_c_in_a_select_restores_the_cursor_and_leaves_no_files() {
+    let env = TestEnv::new();
+    let mut s = up_to_the_severity_select(&env);
+    s.send("\x03").unwrap();
+    let rest = s.expect(expectrl::Eof).unwrap();
+    let tail = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+    assert!(tail.contains("\x1b[?25h"), "cursor shown again: {tail:?}");
+    assert!(tail.contains("nothing was written"), "{tail:?}");
+    assert_eq!(std::fs::read_dir(env.root.join("coes")).unwrap().count(), 1, "only .gitkeep");
+}
+
+#[test]
+fn sigterm_and_a_closed_terminal_keep_the_draft() {
+    for signal in [expectrl::Signal::SIGTERM, expectrl::Signal::SIGHUP] {
+        let env = TestEnv::new();
+        let mut s = spawn(&env, &["new"]);
+        answer(&mut s, "Title", "Search outage");
+        choose(&mut s, "Severity", 2);
+        answer(&mut s, "Leader", "Ana");
+        answer(&mut s, "Services affected", "search");
+        answer(&mut s, "Incident ref", "");
+        answer(&mut s, "Started", "2026-11-24T08:00:00Z");
+        answer(&mut s, "Detected", "");
+        answer(&mut s, "Mitigated", "");
+        answer(&mut s, "Resolved", "");
+        lines(&mut s, "Summary of what happened", &["Search returned no results."]);
+        s.expect("Time (empty to finish)").unwrap();
+        s.get_process_mut().signal(signal).unwrap();
+        let status = s.get_process().wait().unwrap();
+        assert!(format!("{status:?}").contains("130"), "{signal}: exit status {status:?}");
+        let draft = env.read("coes/2026-11-24-search-outage.yaml");
+        assert!(draft.contains("severity: SEV3"), "{signal}: {draft}");
+        let leftovers = std::fs::read_dir(env.root.join("coes")).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")).count();
+        assert_eq!(leftovers, 0, "{signal}: temporary files left behind");
+    }
+}
