@@ -312,15 +312,12 @@ fn block_scalar(value: &str, indent: usize) -> Option<String> {
         .lines()
         .take_while(|l| l.trim().is_empty())
         .any(|l| !l.is_empty());
-    if first_line_indented || bad_char || leading_blank_with_spaces || body.starts_with('\n') {
+    // `|+` would also keep the blank line that separates sections: quote such text instead.
+    let keeps_blank_lines = value.len() - body.len() > 1;
+    if first_line_indented || bad_char || leading_blank_with_spaces || body.starts_with('\n') || keeps_blank_lines {
         return None;
     }
-    let trailing = value.len() - body.len();
-    let chomp = match trailing {
-        0 => "-",
-        1 => "",
-        _ => "+",
-    };
+    let chomp = if value.ends_with('\n') { "" } else { "-" };
     let mut out = format!("|{chomp}\n");
     let pad = " ".repeat(indent);
     for line in body.split('\n') {
@@ -328,9 +325,6 @@ fn block_scalar(value: &str, indent: usize) -> Option<String> {
             out.push_str(&pad);
             out.push_str(line);
         }
-        out.push('\n');
-    }
-    for _ in 1..trailing {
         out.push('\n');
     }
     Some(out)
@@ -462,11 +456,16 @@ mod tests {
     }
 
     #[test]
+    fn trailing_blank_lines_are_quoted_not_kept() {
+        assert_eq!(block_scalar("a\nb\n\n", 2), None);
+    }
+
+    #[test]
     fn blocks_survive_serde_yaml() {
         for s in [
             "a\nb\n",
             "a\nb",
-            "a\n\nb\n\n\n",
+            "a\n\nb\n",
             "a\n  indented\nc\n",
             "x:\n- y\n",
         ] {

@@ -7,3 +7,4 @@ mod new;
 mod pty;
 mod reliability;
 mod show;
+mod roundtrip;
