@@ -1,11 +1,45 @@
 //! The command-line surface: global flags and the subcommands.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::commands;
 use crate::ui::ColorChoice;
+
+// The `after_help` blocks of `coe --help`, also rendered as sections of the man page
+// (`coe man`): a heading line ending in `:`, then indented lines shown verbatim.
+macro_rules! examples {
+    () => {
+        "Examples:
+  coe init                                   # set up a COE repository here
+  coe new                                    # write a COE after an incident
+  coe check --format github                  # the CI gate
+  coe report --last 7d -o weekly.md          # the weekly report
+  coe -C ~/postmortems actions --overdue     # from anywhere"
+    };
+}
+
+macro_rules! environment {
+    () => {
+        "Environment:
+  COE_DIR=DIR         the COE directory, relative to the repository root (overrides `dir:`)
+  COE_COLOR=WHEN      default for --color (auto, always, never)
+  NO_COLOR=1          no colour unless --color always
+  COE_TODAY=DATE      the date coe takes as today, YYYY-MM-DD (reproducible reports)"
+    };
+}
+
+macro_rules! files {
+    () => {
+        "Files:
+  .coe.yaml              configuration; marks the repository root (every key optional)
+  coes/ID.yaml           one COE per incident (the directory is `dir:` in .coe.yaml)
+  .coe/templates/        overrides of the built-in report and COE templates
+  .coe/coe.schema.json   JSON Schema of the COE file, for editors (`coe schema`)"
+    };
+}
 
 /// Correction-of-Error postmortems, kept in git
 ///
@@ -13,14 +47,18 @@ use crate::ui::ColorChoice;
 /// questions and commits one YAML file; `coe report` gives managers the week's incidents,
 /// corrective actions and root-cause rollups; `coe check` fails CI when an incident has no
 /// completed COE.
+///
+/// coe finds its repository the way git does: from the current directory (or `-C DIR`) up
+/// to the directory holding `.coe.yaml`, else the git work-tree root.
 #[derive(Debug, Parser)]
 #[command(name = "coe", version, propagate_version = true, max_term_width = 100)]
 #[command(
-    after_help = "Examples:\n  coe init\n  coe new\n  coe report --last 7d -o weekly.md\n  coe check --format github"
+    after_help = examples!(),
+    after_long_help = concat!(examples!(), "\n\n", environment!(), "\n\n", files!())
 )]
 pub struct Cli {
     /// Run as if coe was started in DIR
-    #[arg(short = 'C', global = true, value_name = "DIR")]
+    #[arg(short = 'C', global = true, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     pub directory: Option<PathBuf>,
 
     /// Write files but do not commit them to git
@@ -37,6 +75,40 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line (the program name first), with clap's own help and error
+    /// messages coloured as `--color` or `COE_COLOR` ask: they are printed before
+    /// `ui::configure` runs, so the choice is read ahead of parsing.
+    pub fn try_parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+        let args: Vec<OsString> = args.into_iter().collect();
+        let color = color_ahead_of_parsing(&args, std::env::var("COE_COLOR").ok());
+        let mut cmd = Cli::command().color(color);
+        let matches = cmd.try_get_matches_from_mut(&args)?;
+        Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))
+    }
+}
+
+/// The `--color` choice, read before clap parses: the last `--color WHEN` or
+/// `--color=WHEN` before `--`, else `COE_COLOR` (`env`), else auto (which honours
+/// `NO_COLOR`).
+fn color_ahead_of_parsing(args: &[OsString], env: Option<String>) -> clap::ColorChoice {
+    let mut choice = env;
+    let mut args = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(arg) = args.next() {
+        match arg {
+            Some("--") => break,
+            Some("--color") => choice = args.next().flatten().map(String::from),
+            Some(a) if a.starts_with("--color=") => choice = Some(a["--color=".len()..].into()),
+            _ => {}
+        }
+    }
+    match choice.as_deref() {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    }
 }
 
 /// The subcommands.
@@ -66,5 +138,64 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command's help has a one-line summary (imperative, no period), a longer
+    /// description and an example. Commands still marked "(not built yet)" are skipped
+    /// until they are built.
+    #[test]
+    fn every_command_has_summary_description_and_example() {
+        let cmd = Cli::command();
+        for sub in cmd.get_subcommands() {
+            let name = sub.get_name();
+            let about = sub.get_about().map(|s| s.to_string()).unwrap_or_default();
+            if about.starts_with("(not built yet)") {
+                continue;
+            }
+            assert!(!about.is_empty(), "{name}: no summary");
+            assert!(!about.ends_with('.'), "{name}: summary ends with a period");
+            assert!(
+                about.starts_with(|c: char| c.is_uppercase()),
+                "{name}: {about}"
+            );
+            let long = sub
+                .get_long_about()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            assert!(
+                long.len() > about.len() + 20,
+                "{name}: no description beyond the summary"
+            );
+            let after = sub
+                .get_after_help()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            let example = long
+                .lines()
+                .chain(after.lines())
+                .any(|l| l.starts_with("Example"));
+            assert!(example, "{name}: no example");
+        }
+    }
+
+    #[test]
+    fn colour_is_read_ahead_of_parsing() {
+        let args = |list: &[&str]| -> Vec<OsString> { list.iter().map(OsString::from).collect() };
+        let pick = |list: &[&str]| color_ahead_of_parsing(&args(list), None);
+        assert_eq!(
+            pick(&["coe", "--color", "never", "x"]),
+            clap::ColorChoice::Never
+        );
+        assert_eq!(pick(&["coe", "--color=always"]), clap::ColorChoice::Always);
+        assert_eq!(
+            pick(&["coe", "--color=never", "--color", "always"]),
+            clap::ColorChoice::Always
+        );
+        assert_eq!(
+            pick(&["coe", "--", "--color", "never"]),
+            clap::ColorChoice::Auto
+        );
+        let with_env = color_ahead_of_parsing(&args(&["coe"]), Some("never".into()));
+        assert_eq!(with_env, clap::ColorChoice::Never);
     }
 }

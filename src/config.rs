@@ -148,31 +148,38 @@ pub struct Repo {
 
 impl Repo {
     /// Finds the repository from `start` the way git does: walking up to the directory that
-    /// holds `.coe.yaml`, else the git work-tree root. `COE_DIR` overrides the COE directory.
+    /// holds `.coe.yaml`, else the git work-tree root. The walk stops at the work-tree root:
+    /// a `.coe.yaml` above the git repository (in a home directory, say) belongs to another
+    /// project. `COE_DIR` overrides the COE directory.
     pub fn discover(start: &Path) -> Result<Repo> {
         let start = start
             .canonicalize()
             .with_context(|| format!("cannot use directory {}", start.display()))?;
-        let root = start
-            .ancestors()
-            .find(|dir| dir.join(CONFIG_FILE).is_file())
-            .map(Path::to_path_buf);
-        let (root, has_config_file) = match root {
-            Some(root) => (root, true),
-            None => match git2::Repository::discover(&start)
-                .ok()
-                .and_then(|r| r.workdir().map(Path::to_path_buf))
-            {
-                Some(workdir) => (workdir.canonicalize().unwrap_or(workdir), false),
-                None => {
-                    return Err(UserError::new(format!(
-                        "no COE repository found in {} or any parent directory",
-                        start.display()
-                    ))
-                    .hint("run `coe init` to create one here, or pass `-C DIR`")
-                    .into())
-                }
-            },
+        let git_root = git2::Repository::discover(&start)
+            .ok()
+            .and_then(|r| r.workdir().map(Path::to_path_buf))
+            .map(|w| w.canonicalize().unwrap_or(w));
+        let mut config_root = None;
+        for dir in start.ancestors() {
+            if dir.join(CONFIG_FILE).is_file() {
+                config_root = Some(dir.to_path_buf());
+                break;
+            }
+            if Some(dir) == git_root.as_deref() {
+                break;
+            }
+        }
+        let (root, has_config_file) = match (config_root, git_root) {
+            (Some(root), _) => (root, true),
+            (None, Some(git_root)) => (git_root, false),
+            (None, None) => {
+                return Err(UserError::new(format!(
+                    "no COE repository found in {} or any parent directory",
+                    start.display()
+                ))
+                .hint("run `coe init` to create one here, or pass `-C DIR`")
+                .into())
+            }
         };
         let config = if has_config_file {
             Config::load(&root.join(CONFIG_FILE))?

@@ -63,18 +63,17 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if err.downcast_ref::<Interrupted>().is_some() {
         return ExitCode::from(130);
     }
-    let mut message = format!("error: {err}");
+    let message = err.to_string();
+    let mut causes: Vec<String> = Vec::new();
     for cause in err.chain().skip(1) {
         let cause = cause.to_string();
-        if !message.contains(&cause) {
-            message.push_str(&format!("\n  caused by: {cause}"));
+        // Many errors repeat their source in their own message; say each thing once.
+        if !message.contains(&cause) && !causes.iter().any(|c| c.contains(&cause)) {
+            causes.push(cause);
         }
     }
     let user = err.chain().find_map(|e| e.downcast_ref::<UserError>());
-    if let Some(hint) = user.and_then(|u| u.hint.as_deref()) {
-        message.push_str(&format!("\n  hint: {hint}"));
-    }
-    crate::ui::error_line(&message);
+    crate::ui::error(&message, &causes, user.and_then(|u| u.hint.as_deref()));
     ExitCode::from(user.map_or(2, |u| u.code))
 }
 

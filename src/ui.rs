@@ -40,8 +40,10 @@ pub mod style {
     pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
     /// Good news.
     pub const GOOD: Style = AnsiColor::Green.on_default().bold();
-    /// Hints and secondary text.
+    /// Secondary text.
     pub const DIM: Style = Style::new().dimmed();
+    /// The `hint:` label.
+    pub const HINT: Style = AnsiColor::Cyan.on_default().bold();
     /// Emphasis.
     pub const BOLD: Style = Style::new().bold();
 }
@@ -80,14 +82,33 @@ pub fn warn(message: impl std::fmt::Display) {
     );
 }
 
-/// The final error line(s), already formatted as `error: ...`.
+/// The final error line(s), already formatted as `error: ...` (with `\n  hint: ...`).
 pub fn error_line(message: &str) {
     let styled = match message.strip_prefix("error:") {
         Some(rest) => format!("{}{rest}", paint(style::ERROR, "error:")),
         None => message.to_string(),
     };
-    let styled = styled.replace("\n  hint:", &format!("\n  {}", paint(style::DIM, "hint:")));
+    let styled = styled.replace("\n  hint:", &format!("\n  {}", paint(style::HINT, "hint:")));
     let _ = writeln!(anstream::stderr(), "{styled}");
+}
+
+/// Reports an error on stderr, shown even with `--quiet`:
+///
+/// ```text
+/// error: <message>
+///   caused by: <cause>
+///   hint: <hint>
+/// ```
+pub fn error(message: &str, causes: &[String], hint: Option<&str>) {
+    let mut text = format!("{} {message}", paint(style::ERROR, "error:"));
+    for cause in causes {
+        text.push_str(&format!("\n  {} {cause}", paint(style::DIM, "caused by:")));
+    }
+    if let Some(hint) = hint {
+        text.push_str(&format!("\n  {} {hint}", paint(style::HINT, "hint:")));
+    }
+    // Nothing useful is left to do when stderr itself is gone.
+    let _ = writeln!(anstream::stderr(), "{text}");
 }
 
 /// Writes data to stdout (colour stripped when not wanted). Errors, such as a closed

@@ -1,16 +1,72 @@
-//! `coe completions`.
+//! `coe completions`: shell completion scripts, generated from the clap definition.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::CommandFactory as _;
+use clap_complete::Shell;
 
 use super::Context;
+use crate::cli::Cli;
 
-/// (not built yet)
+/// Print a shell completion script for coe
+///
+/// The script is generated from coe's own command-line definition, so it completes every
+/// subcommand, flag and fixed value (formats, shells, --color) of this build. Load it
+/// from your shell's start-up file, or save it where your shell looks for completions.
 #[derive(Debug, clap::Args)]
-pub struct CompletionsArgs {}
+#[command(after_help = "\
+Examples:
+  coe completions bash > ~/.local/share/bash-completion/completions/coe
+  coe completions zsh > ~/.zfunc/_coe        # with fpath+=(~/.zfunc) before compinit
+  coe completions fish > ~/.config/fish/completions/coe.fish
+  coe completions powershell | Out-String | Invoke-Expression   # in $PROFILE
+  eval (coe completions elvish | slurp)                         # in rc.elv")]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: Shell,
+
+    /// Write the script to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+}
 
 /// Runs `coe completions`.
-pub fn run(_ctx: &Context, _args: CompletionsArgs) -> Result<ExitCode> {
-    Err(crate::error::UserError::new("`coe completions` is not built yet").into())
+pub fn run(_ctx: &Context, args: CompletionsArgs) -> Result<ExitCode> {
+    let script = script(args.shell);
+    super::emit(args.output.as_deref(), &script)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The completion script for `shell`.
+///
+/// Rendered into memory first: clap_complete panics when its writer fails, and stdout may be
+/// a pipe that `head` has already closed.
+pub fn script(shell: Shell) -> String {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "coe", &mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shell_gets_a_script_naming_the_subcommands() {
+        for shell in [
+            Shell::Bash,
+            Shell::Zsh,
+            Shell::Fish,
+            Shell::PowerShell,
+            Shell::Elvish,
+        ] {
+            let text = script(shell);
+            for sub in ["init", "report", "check", "completions", "schema"] {
+                assert!(text.contains(sub), "{shell}: no `{sub}` in the script");
+            }
+        }
+    }
 }

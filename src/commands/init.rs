@@ -74,10 +74,13 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
 
     let config_path = root.join(CONFIG_FILE);
     let keep = repo.coe_dir.join(".gitkeep");
+    let schema_path = root.join(super::schema::SCHEMA_FILE);
     store::write_atomic(&config_path, text.as_bytes(), false)?;
     if !keep.exists() {
         store::write_atomic(&keep, b"", false)?;
     }
+    let schema = super::schema::to_text(&super::schema::coe_schema());
+    store::write_atomic(&schema_path, schema.as_bytes(), true)?;
     ui::status(
         "Created",
         format!(
@@ -85,8 +88,16 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
             repo.relative(&repo.coe_dir).display()
         ),
     );
+    ui::status(
+        "Created",
+        format!(
+            "{} (for editors: see `coe schema --help`)",
+            super::schema::SCHEMA_FILE
+        ),
+    );
     if let Some(git) = git {
-        let oid = git::commit_paths(&git, &[config_path, keep], "coe: initialise COE repository")?;
+        let paths = [config_path, keep, schema_path];
+        let oid = git::commit_paths(&git, &paths, "coe: initialise COE repository")?;
         ui::status("Committed", &oid.to_string()[..8]);
     }
     ui::note("Next: run `coe new` after an incident.");

@@ -13,7 +13,7 @@ fn init_outside_a_repository_runs_git_init_and_commits() {
     assert!(env.root.join(".git").is_dir());
     assert_eq!(
         env.git(&["show", "--name-only", "--format=%an %s", "HEAD"]),
-        "A coe: initialise COE repository\n\n.coe.yaml\ncoes/.gitkeep\n"
+        "A coe: initialise COE repository\n\n.coe.yaml\n.coe/coe.schema.json\ncoes/.gitkeep\n"
     );
     assert_eq!(env.git(&["status", "--porcelain"]), "");
 }
@@ -30,7 +30,7 @@ fn init_in_existing_repo_commits_only_its_files() {
     assert!(env.root.join(".coe.yaml").is_file());
     assert!(env.root.join("coes/.gitkeep").is_file());
     let files = env.git(&["show", "--name-only", "--format=", "HEAD"]);
-    assert_eq!(files, ".coe.yaml\ncoes/.gitkeep\n");
+    assert_eq!(files, ".coe.yaml\n.coe/coe.schema.json\ncoes/.gitkeep\n");
     assert_eq!(env.git(&["status", "--porcelain"]), "A  notes.txt\n");
     // Again: nothing to do.
     env.coe(&["init"]).assert().success();

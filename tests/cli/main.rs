@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod ecosystem;
 mod init;
 mod new;
 mod pty;
