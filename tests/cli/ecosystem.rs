@@ -13,22 +13,6 @@ use crate::common::{complete_coe, TestEnv};
 const ID: &str = "2026-11-22-checkout-latency";
 const STARTED: &str = "2026-11-22T09:58:00Z";
 
-/// The same command as a `std::process::Command` (for custom stdio or a pseudo-terminal).
-fn to_std(cmd: &assert_cmd::Command) -> std::process::Command {
-    let mut std_cmd = std::process::Command::new(cmd.get_program());
-    std_cmd.env_clear().args(cmd.get_args());
-    for (key, value) in cmd.get_envs() {
-        match value {
-            Some(value) => std_cmd.env(key, value),
-            None => std_cmd.env_remove(key),
-        };
-    }
-    if let Some(dir) = cmd.get_current_dir() {
-        std_cmd.current_dir(dir);
-    }
-    std_cmd
-}
-
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -539,10 +523,7 @@ fn a_closed_pipe_ends_quietly() {
         &["man"][..],
         &["schema"][..],
     ] {
-        let out = to_std(&env.coe(args))
-            .stdout(closed_pipe())
-            .output()
-            .unwrap();
+        let out = env.std_coe(args).stdout(closed_pipe()).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         assert_eq!(stderr(&out), "", "{args:?}");
     }
@@ -556,7 +537,7 @@ fn piped_into_head() {
         "set -o pipefail; '{coe}' show {ID} | head -1 && '{coe}' completions bash | head -1",
         coe = coe.display()
     );
-    let mut sh = assert_cmd::Command::new("bash");
+    let mut sh = std::process::Command::new("bash");
     crate::common::hermetic(&mut sh, &env.root);
     let out = sh
         .current_dir(&env.root)
@@ -629,7 +610,7 @@ fn color_always_colours_messages_never_and_no_color_do_not() {
 fn auto_colour_on_a_terminal() {
     let env = TestEnv::empty();
     let run = |no_color: bool| {
-        let mut cmd = to_std(&env.coe(&["show", ID]));
+        let mut cmd = env.std_coe(&["show", ID]);
         cmd.env_remove("NO_COLOR").env("TERM", "xterm-256color");
         if no_color {
             cmd.env("NO_COLOR", "1");
