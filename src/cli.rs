@@ -69,7 +69,7 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", env = "COE_COLOR")]
     pub color: ColorChoice,
 
-    /// Print only errors and data
+    /// Print only data, warnings and errors (no progress or notes)
     #[arg(short, long, global = true)]
     pub quiet: bool,
 

@@ -82,3 +82,25 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .filter_map(|e| e.downcast_ref::<std::io::Error>())
         .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context as _;
+
+    #[test]
+    fn a_broken_pipe_anywhere_in_the_chain_is_success() {
+        let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
+        let err = anyhow::Error::from(pipe).context("writing to stdout");
+        assert_eq!(report(&err), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn user_errors_keep_their_code_through_context() {
+        let err: anyhow::Result<()> = Err(UserError::new("nope").code(1).into());
+        let err = err.context("while checking").unwrap_err();
+        assert_eq!(report(&err), ExitCode::from(1));
+        assert_eq!(report(&anyhow::anyhow!("plain")), ExitCode::from(2));
+        assert_eq!(report(&Interrupted.into()), ExitCode::from(130));
+    }
+}
