@@ -314,7 +314,12 @@ fn block_scalar(value: &str, indent: usize) -> Option<String> {
         .any(|l| !l.is_empty());
     // `|+` would also keep the blank line that separates sections: quote such text instead.
     let keeps_blank_lines = value.len() - body.len() > 1;
-    if first_line_indented || bad_char || leading_blank_with_spaces || body.starts_with('\n') || keeps_blank_lines {
+    if first_line_indented
+        || bad_char
+        || leading_blank_with_spaces
+        || body.starts_with('\n')
+        || keeps_blank_lines
+    {
         return None;
     }
     let chomp = if value.ends_with('\n') { "" } else { "-" };
@@ -370,7 +375,8 @@ fn is_plain_safe(s: &str, in_flow: bool) -> bool {
     }) {
         return false;
     }
-    if in_flow && s.contains([',', '[', ']', '{', '}']) {
+    // libyaml ends a plain scalar at `:` inside a flow collection, whatever follows it.
+    if in_flow && s.contains([',', '[', ']', '{', '}', ':', '#']) {
         return false;
     }
     if "-?:,[]{}#&*!|>'\"%@`.+~=<".contains(first) {

@@ -21,6 +21,7 @@ use crate::{prompt, store, ui};
 ///   coe edit 2026-11-22-checkout-latency
 ///   coe edit 2026-11-22-checkout-latency --question 7
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct EditArgs {
     /// The COE's id (its file name without `.yaml`)
     pub id: String,

@@ -30,6 +30,7 @@ use crate::{store, ui};
 ///   coe new --title "Checkout latency spike" --severity SEV2 --service checkout
 ///   coe new --no-input --title "DB failover" --severity SEV1 --started 2026-11-22T09:58:00Z
 #[derive(Debug, Default, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct NewArgs {
     /// Write a draft from the flags without asking anything
     #[arg(long)]
@@ -136,7 +137,7 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
             format!("{} (draft)", repo.relative(&path).display()),
         );
         ctx.commit(&repo, &[path], &format!("coe: new COE {} (draft)", coe.id))?;
-        println!("{}", coe.id);
+        ui::out(&format!("{}\n", coe.id))?;
         return Ok(ExitCode::SUCCESS);
     }
 

@@ -77,10 +77,14 @@ impl TestEnv {
             .unwrap_or_else(|e| panic!("reading {rel}: {e}"))
     }
 
-    /// Replaces the temp path in output with `[ROOT]`.
+    /// Replaces the temp path in output with `[ROOT]`,
+    /// and commit hashes after "Committed" with `[HASH]` (they change with any byte committed).
     pub fn normalize(&self, text: &str) -> String {
-        text.replace(&self.root.display().to_string(), "[ROOT]")
-            .replace(&self.dir.path().display().to_string(), "[ROOT]")
+        let text = text
+            .replace(&self.root.display().to_string(), "[ROOT]")
+            .replace(&self.dir.path().display().to_string(), "[ROOT]");
+        let hash = regex::Regex::new(r"Committed [0-9a-f]{7,40}").expect("valid regex");
+        hash.replace_all(&text, "Committed [HASH]").into_owned()
     }
 
     /// stdout, stderr and exit code of a finished command, normalised, for snapshots.

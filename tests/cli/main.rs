@@ -7,5 +7,5 @@ mod init;
 mod new;
 mod pty;
 mod reliability;
-mod show;
 mod roundtrip;
+mod show;

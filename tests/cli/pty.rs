@@ -277,7 +277,11 @@ fn ctrl_c_in_a_select_restores_the_cursor_and_leaves_no_files() {
     let tail = String::from_utf8_lossy(rest.as_bytes()).into_owned();
     assert!(tail.contains("\x1b[?25h"), "cursor shown again: {tail:?}");
     assert!(tail.contains("nothing was written"), "{tail:?}");
-    assert_eq!(std::fs::read_dir(env.root.join("coes")).unwrap().count(), 1, "only .gitkeep");
+    assert_eq!(
+        std::fs::read_dir(env.root.join("coes")).unwrap().count(),
+        1,
+        "only .gitkeep"
+    );
 }
 
 #[test]
@@ -294,14 +298,30 @@ fn sigterm_and_a_closed_terminal_keep_the_draft() {
         answer(&mut s, "Detected", "");
         answer(&mut s, "Mitigated", "");
         answer(&mut s, "Resolved", "");
-        lines(&mut s, "Summary of what happened", &["Search returned no results."]);
+        lines(
+            &mut s,
+            "Summary of what happened",
+            &["Search returned no results."],
+        );
         s.expect("Time (empty to finish)").unwrap();
         s.get_process_mut().signal(signal).unwrap();
         let status = s.get_process().wait().unwrap();
-        assert!(format!("{status:?}").contains("130"), "{signal}: exit status {status:?}");
+        assert!(
+            format!("{status:?}").contains("130"),
+            "{signal}: exit status {status:?}"
+        );
         let draft = env.read("coes/2026-11-24-search-outage.yaml");
         assert!(draft.contains("severity: SEV3"), "{signal}: {draft}");
-        let leftovers = std::fs::read_dir(env.root.join("coes")).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")).count();
+        let leftovers = std::fs::read_dir(env.root.join("coes"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
         assert_eq!(leftovers, 0, "{signal}: temporary files left behind");
     }
 }

@@ -1,7 +1,10 @@
 //! Property: any valid COE written as YAML reads back as the same COE, and writing it again
 //! gives the same bytes.
 
-use coe::coe::{ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Implications, Impact, Incident, RootCause, Stamp, Status, TimelineEntry, WhatHappened};
+use coe::coe::{
+    ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Impact, Implications, Incident,
+    RootCause, Stamp, Status, TimelineEntry, WhatHappened,
+};
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -14,11 +17,16 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn stamp() -> impl Strategy<Value = Stamp> {
-    (1_500_000_000i64..2_000_000_000).prop_map(|s| Stamp::from(jiff::Timestamp::from_second(s).unwrap()))
+    (1_500_000_000i64..2_000_000_000)
+        .prop_map(|s| Stamp::from(jiff::Timestamp::from_second(s).unwrap()))
 }
 
 fn date() -> impl Strategy<Value = jiff::civil::Date> {
-    (0i32..3650).prop_map(|d| jiff::civil::date(2020, 1, 1).checked_add(jiff::Span::new().days(d)).unwrap())
+    (0i32..3650).prop_map(|d| {
+        jiff::civil::date(2020, 1, 1)
+            .checked_add(jiff::Span::new().days(d))
+            .unwrap()
+    })
 }
 
 prop_compose! {
