@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(found("A blameless review.", &terms), Vec::<String>::new());
         assert_eq!(found("carelessness", &terms), Vec::<String>::new());
         assert_eq!(found("(careless)", &terms), ["careless"]);
-        assert_eq!(found("They didn\u{2019}t bother.", &terms), ["didn't bother"]);
+        assert_eq!(
+            found("They didn\u{2019}t bother.", &terms),
+            ["didn't bother"]
+        );
         assert_eq!(found("inhuman errors", &terms), Vec::<String>::new());
     }
 

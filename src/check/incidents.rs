@@ -193,9 +193,7 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
         }
     }
     if let Some(start) = quoted_since {
-        return Err(format!(
-            "line {start}: a quoted CSV field is never closed"
-        ));
+        return Err(format!("line {start}: a quoted CSV field is never closed"));
     }
     if !cell.is_empty() || !cells.is_empty() {
         cells.push(cell);
@@ -236,9 +234,15 @@ mod tests {
             [r("PD-1", 2), r("PD-2", 3), r("48213", 3)]
         );
         let err = parse("[\"PD-1\", {\"id\": 2}]", false).unwrap_err();
-        assert_eq!(err, "element 2 of the JSON array is an object, not a string");
+        assert_eq!(
+            err,
+            "element 2 of the JSON array is an object, not a string"
+        );
         let err = parse("[\"PD-1\",", false).unwrap_err();
-        assert!(err.starts_with("line 1: not a JSON array of strings"), "{err}");
+        assert!(
+            err.starts_with("line 1: not a JSON array of strings"),
+            "{err}"
+        );
     }
 
     #[test]

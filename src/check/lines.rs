@@ -90,13 +90,33 @@ impl<'a> LineIndex<'a> {
             .block_end(i)
             .and_then(|j| self.entries.get(j))
             .map_or(self.lines.len(), |e| e.line.saturating_sub(1));
-        let needle = needle.to_lowercase();
-        (start..=end.max(start))
-            .find(|&line| {
-                self.lines
-                    .get(line - 1)
-                    .is_some_and(|l| l.to_lowercase().contains(&needle))
-            })
+        // Join the block's words with single spaces, remembering where each line starts,
+        // so a phrase broken across lines is found on the line where it begins.
+        let needle = needle
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut joined = String::new();
+        let mut starts: Vec<(usize, usize)> = Vec::new();
+        for line in start..=end.max(start) {
+            let Some(text) = self.lines.get(line - 1) else {
+                break;
+            };
+            starts.push((joined.len(), line));
+            for word in text.to_lowercase().split_whitespace() {
+                joined.push_str(word);
+                joined.push(' ');
+            }
+        }
+        let Some(at) = joined.find(&needle).filter(|_| !needle.is_empty()) else {
+            return Some(start);
+        };
+        starts
+            .iter()
+            .take_while(|(offset, _)| *offset <= at)
+            .last()
+            .map(|&(_, line)| line)
             .or(Some(start))
     }
 
@@ -107,7 +127,12 @@ impl<'a> LineIndex<'a> {
         let mut hi = self.entries.len();
         let mut found: Option<usize> = None;
         for segment in &segments {
-            let Some(child_indent) = self.entries.get(lo..hi).and_then(|b| b.first()).map(|e| e.indent) else {
+            let Some(child_indent) = self
+                .entries
+                .get(lo..hi)
+                .and_then(|b| b.first())
+                .map(|e| e.indent)
+            else {
                 return found.map(|i| (i, false));
             };
             let mut siblings = (lo..hi).filter(|&j| self.entries[j].indent == child_indent);
@@ -244,6 +269,10 @@ corrective_actions:
             index.line_containing("what_happened.summary", "absent"),
             Some(9)
         );
+        let split = LineIndex::new("a:\n  b: |\n    one human\n\n    Error two\n  c: x\n");
+        assert_eq!(split.line_containing("a.b", "human  error"), Some(3));
+        assert_eq!(split.line_containing("a.b", "error two"), Some(5));
+        assert_eq!(split.line_containing("a.b", ""), Some(2));
     }
 
     #[test]

@@ -193,9 +193,11 @@ pub fn check_file(path: &Path, repo: &Repo, today: Date) -> Checked {
     let coe = match format::parse(&text) {
         Ok(coe) => coe,
         Err(e) => {
-            let line = e
-                .line
-                .or_else(|| e.field.as_deref().and_then(|f| LineIndex::new(&text).line_of(f)));
+            let line = e.line.or_else(|| {
+                e.field
+                    .as_deref()
+                    .and_then(|f| LineIndex::new(&text).line_of(f))
+            });
             let finding = parse_finding(&display, e.message, e.field, line);
             return Checked {
                 path: path.to_path_buf(),
@@ -311,27 +313,41 @@ pub fn missing_coes<'a>(
     listed
         .iter()
         .filter(|incident| !covered.contains(incident.reference.as_str()))
-        .map(|incident| Finding {
-            file: list_display.to_string(),
-            id: None,
-            rule: Rule::MissingCoe,
-            severity: Severity::Error,
-            message: format!(
-                "incident {} has no COE: no COE has `incident_ref: {}` or that id; \
-                 write one with `coe new --incident-ref {}`",
-                incident.reference, incident.reference, incident.reference
-            ),
-            field: None,
-            line: incident.line,
+        .map(|incident| {
+            let reference = &incident.reference;
+            Finding {
+                file: list_display.to_string(),
+                id: None,
+                rule: Rule::MissingCoe,
+                severity: Severity::Error,
+                message: format!(
+                    "incident {reference} has no COE: no COE has `incident_ref: {reference}` or \
+                     that id; write one with `coe new --incident-ref {}`",
+                    shell_word(reference)
+                ),
+                field: None,
+                line: incident.line,
+            }
         })
         .collect()
 }
 
+/// A word as typed in a POSIX shell: quoted when it holds anything but safe characters.
+fn shell_word(word: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./:@+=,".contains(c);
+    if !word.is_empty() && word.chars().all(safe) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// The references (ids and incident refs) of the COEs that parsed.
 pub fn covered_refs(checked: &[Checked]) -> impl Iterator<Item = &str> {
-    checked.iter().filter_map(|c| c.keys.as_ref()).flat_map(|k| {
-        std::iter::once(k.id.as_str()).chain(k.incident_ref.as_deref())
-    })
+    checked
+        .iter()
+        .filter_map(|c| c.keys.as_ref())
+        .flat_map(|k| std::iter::once(k.id.as_str()).chain(k.incident_ref.as_deref()))
 }
 
 /// `--strict`: every warning becomes an error.
@@ -378,5 +394,70 @@ impl Counts {
             }
         }
         counts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked(file: &str, id: &str, incident_ref: Option<&str>) -> Checked {
+        Checked {
+            path: PathBuf::from(file),
+            display: file.into(),
+            keys: Some(Keys {
+                id: id.into(),
+                incident_ref: incident_ref.map(String::from),
+                id_line: Some(2),
+            }),
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn duplicates_name_the_other_files() {
+        let all = [
+            checked("coes/a.yaml", "x", None),
+            checked("coes/b.yaml", "y", None),
+            checked("coes/c.yaml", "x", None),
+        ];
+        let found = duplicate_ids(&all);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].file, "coes/a.yaml");
+        assert!(found[0].message.contains("also used by coes/c.yaml"));
+        assert_eq!(found[1].line, Some(2));
+    }
+
+    #[test]
+    fn incidents_are_covered_by_ref_or_id() {
+        let all = [
+            checked("coes/a.yaml", "2026-11-22-a", Some("PD-1")),
+            checked("coes/b.yaml", "2026-11-23-b", None),
+        ];
+        let listed: Vec<incidents::Incident> = ["PD-1", "2026-11-23-b", "INC 7"]
+            .iter()
+            .enumerate()
+            .map(|(i, r)| incidents::Incident {
+                reference: r.to_string(),
+                line: Some(i + 1),
+            })
+            .collect();
+        let found = missing_coes("list.txt", &listed, covered_refs(&all));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, Some(3));
+        assert!(
+            found[0]
+                .message
+                .ends_with("`coe new --incident-ref 'INC 7'`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(shell_word("PD-48213"), "PD-48213");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 }

@@ -30,7 +30,10 @@ pub fn text(findings: &[Finding]) -> String {
             Severity::Warning => style::WARNING,
             Severity::Note => style::DIM,
         };
-        let label = paint(style, format!("{}[{}]", f.severity.as_str(), f.rule.as_str()));
+        let label = paint(
+            style,
+            format!("{}[{}]", f.severity.as_str(), f.rule.as_str()),
+        );
         let field = f
             .field
             .as_deref()
@@ -103,7 +106,11 @@ fn escape_property(s: &str) -> String {
 pub fn summary(files: usize, incidents: Option<usize>, counts: Counts) -> String {
     let mut out = format!("checked {}", plural(files, "COE", "COEs"));
     if let Some(n) = incidents {
-        let _ = write!(out, " and {}", plural(n, "listed incident", "listed incidents"));
+        let _ = write!(
+            out,
+            " and {}",
+            plural(n, "listed incident", "listed incidents")
+        );
     }
     let errors = plural(counts.errors, "error", "errors");
     let warnings = plural(counts.warnings, "warning", "warnings");

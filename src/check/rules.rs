@@ -89,7 +89,7 @@ fn incident_times(coe: &Coe, issues: &mut Vec<Issue>) {
                 Severity::Error,
                 Some(&format!("incident.{name}")),
                 format!(
-                    "the incident was {name} at {stamp}, before it was {} at {}; the times must \
+                    "incident.{name} ({stamp}) is earlier than incident.{} ({}); the times must \
                      be in order: started, detected, mitigated, resolved",
                     latest.0, latest.1
                 ),
@@ -273,7 +273,10 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
             let left = days_between(today, due);
             let when = match left {
                 0 => "today".to_string(),
-                n => format!("in {}", plural(usize::try_from(n).unwrap_or(0), "day", "days")),
+                n => format!(
+                    "in {}",
+                    plural(usize::try_from(n).unwrap_or(0), "day", "days")
+                ),
             };
             issues.push(Issue::new(
                 Rule::Incomplete,
@@ -339,7 +342,10 @@ pub fn free_text(coe: &Coe) -> Vec<(String, &str)> {
         texts.push((format!("data[{i}].description"), &d.description));
     }
     texts.extend([
-        ("implications.security".into(), coe.implications.security.as_str()),
+        (
+            "implications.security".into(),
+            coe.implications.security.as_str(),
+        ),
         ("implications.other".into(), &coe.implications.other),
     ]);
     for (i, l) in coe.lessons.iter().enumerate() {
@@ -452,10 +458,15 @@ corrective_actions:
     }
 
     fn rules_of(coe: &Coe) -> Vec<(Rule, Severity, Option<String>)> {
-        check_coe(coe, &format!("{}.yaml", coe.id), &Config::default(), today())
-            .into_iter()
-            .map(|i| (i.rule, i.severity, i.field))
-            .collect()
+        check_coe(
+            coe,
+            &format!("{}.yaml", coe.id),
+            &Config::default(),
+            today(),
+        )
+        .into_iter()
+        .map(|i| (i.rule, i.severity, i.field))
+        .collect()
     }
 
     #[test]
@@ -508,7 +519,11 @@ corrective_actions:
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].rule, Rule::Incomplete);
         assert_eq!(issues[0].severity, Severity::Error);
-        assert!(issues[0].message.contains("closed"), "{}", issues[0].message);
+        assert!(
+            issues[0].message.contains("closed"),
+            "{}",
+            issues[0].message
+        );
     }
 
     #[test]
@@ -579,7 +594,8 @@ corrective_actions:
     #[test]
     fn duplicate_action_ids() {
         let mut coe = base("2026-11-22T09:58:00Z");
-        coe.corrective_actions.push(coe.corrective_actions[0].clone());
+        coe.corrective_actions
+            .push(coe.corrective_actions[0].clone());
         assert_eq!(
             rules_of(&coe),
             [(

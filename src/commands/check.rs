@@ -122,7 +122,11 @@ fn resolve_files(cwd: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for file in files {
         let path = cwd.join(file);
         let meta = std::fs::metadata(&path).map_err(|e| {
-            UserError::new(format!("cannot check {}: {}", file.display(), io_reason(&e)))
+            UserError::new(format!(
+                "cannot check {}: {}",
+                file.display(),
+                io_reason(&e)
+            ))
         })?;
         if meta.is_dir() {
             return Err(UserError::new(format!(

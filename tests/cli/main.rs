@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per command (jj's layout).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod check;
 mod common;
 mod init;
