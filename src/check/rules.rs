@@ -188,7 +188,8 @@ pub fn due_date(coe: &Coe, config: &Config) -> Date {
     let started = coe.incident.started.date();
     started
         .checked_add(jiff::Span::new().days(i64::from(config.due_days)))
-        .unwrap_or(started)
+        // A `due_days` beyond the calendar's end means "never due".
+        .unwrap_or(Date::MAX)
 }
 
 fn days_between(from: Date, to: Date) -> i64 {

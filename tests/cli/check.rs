@@ -66,6 +66,20 @@ fn parse() {
 }
 
 #[test]
+fn check_never_changes_a_file() {
+    let env = fixture("incomplete");
+    let rel = "coes/2026-11-01-search-outage.yaml";
+    let before = env.read(rel);
+    let status = env.git(&["status", "--porcelain", "--untracked-files=all"]);
+    env.coe(&["check", "--strict"]).assert().code(1);
+    assert_eq!(env.read(rel), before);
+    assert_eq!(
+        env.git(&["status", "--porcelain", "--untracked-files=all"]),
+        status
+    );
+}
+
+#[test]
 fn id() {
     assert_eq!(check_fixture("id", &[]), 1);
 }
@@ -410,4 +424,48 @@ fn many_files_check_quickly_in_parallel() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("incidents.txt:501: error[missing-coe]: incident PD-500 has no COE"));
     assert!(text.contains("checked 500 COEs and 501 listed incidents: 1 error, 0 warnings"));
+}
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("## coe check").unwrap()..];
+    for rule in coe::check::Rule::ALL {
+        assert!(
+            section.contains(&format!("| `{}` |", rule.as_str())),
+            "README's \"coe check\" section does not list the rule `{}`",
+            rule.as_str()
+        );
+    }
+}
+
+#[test]
+fn ci_templates_run_coe_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+
+    let workflow: serde_yaml::Value =
+        serde_yaml::from_str(&read("templates/github-workflow.yml")).unwrap();
+    let steps = workflow["jobs"]["check"]["steps"].as_sequence().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert_eq!(
+        runs,
+        ["cargo install --locked coe", "coe check --format github"]
+    );
+
+    let hooks: Vec<serde_yaml::Value> =
+        serde_yaml::from_str(&read(".pre-commit-hooks.yaml")).unwrap();
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(ids, ["coe-check", "coe-check-all"]);
+    assert!(hooks
+        .iter()
+        .all(|h| h["entry"].as_str() == Some("coe check")));
+
+    let config: serde_yaml::Value =
+        serde_yaml::from_str(&read("templates/pre-commit-hooks.yaml")).unwrap();
+    let hook = &config["repos"][0]["hooks"][0];
+    assert_eq!(hook["entry"].as_str(), Some("coe check"));
+    // The hook's file pattern matches the COE files `coe new` writes, and nothing else.
+    assert_eq!(hook["files"].as_str(), Some(r"^coes/.*\.ya?ml$"));
 }
