@@ -5,6 +5,7 @@
 //! in `questions`, and read by the interview, the YAML writer, the completeness rule and the
 //! renderers.
 
+pub mod check;
 pub mod cli;
 pub mod coe;
 pub mod commands;

@@ -1,0 +1,609 @@
+//! The per-COE rules of `coe check`: pure functions of one parsed COE, its file name, the
+//! configuration and today's date. Line numbers are added by the caller, from the field
+//! path each issue names.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use super::{blame, Rule, Severity};
+use crate::coe::{is_placeholder, plural, Coe, Status};
+use crate::config::Config;
+use crate::questions;
+
+/// A problem with one COE, before it is placed in a file and on a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// The rule that found it.
+    pub rule: Rule,
+    /// How much it matters.
+    pub severity: Severity,
+    /// What is wrong, and how to fix it.
+    pub message: String,
+    /// The dotted path of the field.
+    pub field: Option<String>,
+    /// Text to look for inside the field's value, to point at the right line of a block.
+    pub needle: Option<String>,
+}
+
+impl Issue {
+    fn new(rule: Rule, severity: Severity, field: Option<&str>, message: String) -> Issue {
+        Issue {
+            rule,
+            severity,
+            message,
+            field: field.map(String::from),
+            needle: None,
+        }
+    }
+}
+
+/// Runs every per-COE rule. `file_name` is the file's name (`<id>.yaml`).
+pub fn check_coe(coe: &Coe, file_name: &str, config: &Config, today: Date) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    identity(coe, file_name, &mut issues);
+    incident_times(coe, &mut issues);
+    timeline_order(coe, &mut issues);
+    configured_values(coe, config, &mut issues);
+    action_ids(coe, &mut issues);
+    completeness(coe, config, today, &mut issues);
+    blame_language(coe, config, &mut issues);
+    overdue_actions(coe, today, &mut issues);
+    issues
+}
+
+/// `id`: the id is valid; `file-name`: the file is `<id>.yaml`.
+fn identity(coe: &Coe, file_name: &str, issues: &mut Vec<Issue>) {
+    if let Some(problem) = crate::coe::id_problem(&coe.id) {
+        issues.push(Issue::new(Rule::Id, Severity::Error, Some("id"), problem));
+        return;
+    }
+    let expected = format!("{}.yaml", coe.id);
+    if file_name != expected {
+        issues.push(Issue::new(
+            Rule::FileName,
+            Severity::Error,
+            Some("id"),
+            format!(
+                "the file name `{file_name}` does not match the id `{}`; rename the file to \
+                 `{expected}` (or correct the id)",
+                coe.id
+            ),
+        ));
+    }
+}
+
+/// `incident-times`: started <= detected <= mitigated <= resolved, for the times given.
+fn incident_times(coe: &Coe, issues: &mut Vec<Issue>) {
+    let inc = &coe.incident;
+    let mut latest = ("started", &inc.started);
+    for (name, stamp) in [
+        ("detected", &inc.detected),
+        ("mitigated", &inc.mitigated),
+        ("resolved", &inc.resolved),
+    ] {
+        let Some(stamp) = stamp else { continue };
+        if stamp.at() < latest.1.at() {
+            issues.push(Issue::new(
+                Rule::IncidentTimes,
+                Severity::Error,
+                Some(&format!("incident.{name}")),
+                format!(
+                    "incident.{name} ({stamp}) is earlier than incident.{} ({}); the times must \
+                     be in order: started, detected, mitigated, resolved",
+                    latest.0, latest.1
+                ),
+            ));
+        } else {
+            latest = (name, stamp);
+        }
+    }
+}
+
+/// `timeline-order`: each timeline entry is not before the one above it.
+fn timeline_order(coe: &Coe, issues: &mut Vec<Issue>) {
+    let timeline = &coe.what_happened.timeline;
+    for (i, pair) in timeline.windows(2).enumerate() {
+        let (before, after) = (&pair[0], &pair[1]);
+        if after.at.at() < before.at.at() {
+            issues.push(Issue::new(
+                Rule::TimelineOrder,
+                Severity::Error,
+                Some(&format!("what_happened.timeline[{}].at", i + 1)),
+                format!(
+                    "timeline entry {} ({}) is earlier than entry {} above it ({}); keep the \
+                     timeline in time order",
+                    i + 2,
+                    after.at,
+                    i + 1,
+                    before.at
+                ),
+            ));
+        }
+    }
+}
+
+/// `severity` and `category`: values from the configured lists. An empty or placeholder
+/// value is a missing answer (see `completeness`), not an invalid one.
+fn configured_values(coe: &Coe, config: &Config, issues: &mut Vec<Issue>) {
+    for (rule, field, value, allowed, what) in [
+        (
+            Rule::Severity,
+            "severity",
+            &coe.severity,
+            &config.severities,
+            "severities",
+        ),
+        (
+            Rule::Category,
+            "root_cause.category",
+            &coe.root_cause.category,
+            &config.categories,
+            "categories",
+        ),
+    ] {
+        if is_placeholder(value) || allowed.is_empty() || allowed.contains(value) {
+            continue;
+        }
+        issues.push(Issue::new(
+            rule,
+            Severity::Error,
+            Some(field),
+            format!(
+                "`{value}` is not one of the configured {what}: {}",
+                allowed.join(", ")
+            ),
+        ));
+    }
+}
+
+/// `duplicate-action-id`: corrective action ids are unique within the COE.
+fn action_ids(coe: &Coe, issues: &mut Vec<Issue>) {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, ca) in coe.corrective_actions.iter().enumerate() {
+        let id = ca.id.trim();
+        if is_placeholder(id) {
+            continue;
+        }
+        match first.get(id) {
+            Some(&earlier) => issues.push(Issue::new(
+                Rule::DuplicateActionId,
+                Severity::Error,
+                Some(&format!("corrective_actions[{i}].id")),
+                format!(
+                    "corrective action id `{id}` is also used by corrective action {}; give \
+                     each action its own id",
+                    earlier + 1
+                ),
+            )),
+            None => {
+                first.insert(id, i);
+            }
+        }
+    }
+}
+
+/// The date by which a COE must be complete: `due_days` after the incident started.
+pub fn due_date(coe: &Coe, config: &Config) -> Date {
+    let started = coe.incident.started.date();
+    started
+        .checked_add(jiff::Span::new().days(i64::from(config.due_days)))
+        // A `due_days` beyond the calendar's end means "never due".
+        .unwrap_or(Date::MAX)
+}
+
+fn days_between(from: Date, to: Date) -> i64 {
+    from.until(to).map_or(0, |span| i64::from(span.get_days()))
+}
+
+/// `incomplete`, `whys` and `security`.
+///
+/// A COE past its due date, or closed, must be complete: one error per missing field.
+/// Within the window an incomplete COE is one note, plus warnings for the two answers a
+/// team most often skips (whys and security).
+fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>) {
+    struct Gap {
+        field: String,
+        what: String,
+        question: Option<&'static questions::Question>,
+    }
+    let mut gaps: Vec<Gap> = Vec::new();
+    if is_placeholder(&coe.severity) {
+        gaps.push(Gap {
+            field: "severity".into(),
+            what: if config.severities.is_empty() {
+                "a severity".into()
+            } else {
+                format!("a severity ({})", config.severities.join(", "))
+            },
+            question: None,
+        });
+    }
+    gaps.extend(coe.missing(config).into_iter().map(|m| Gap {
+        field: m.field,
+        what: m.what,
+        question: Some(m.question),
+    }));
+
+    let due = due_date(coe, config);
+    let past_due = today > due;
+    let closed = coe.status == Status::Closed;
+    if !gaps.is_empty() {
+        if closed || past_due {
+            let why = if closed {
+                "the COE is closed, so it must be complete".to_string()
+            } else {
+                let late = days_between(due, today);
+                format!(
+                    "the COE was due on {due}, {} ago",
+                    plural(usize::try_from(late).unwrap_or(0), "day", "days")
+                )
+            };
+            for gap in &gaps {
+                let subject = match gap.question {
+                    Some(q) => format!("question {} ({})", q.number, q.short.to_lowercase()),
+                    None => "the COE".into(),
+                };
+                issues.push(Issue::new(
+                    Rule::Incomplete,
+                    Severity::Error,
+                    Some(&gap.field),
+                    format!("{subject} needs {}; {why}", gap.what),
+                ));
+            }
+        } else {
+            let mut numbers: Vec<u8> = gaps
+                .iter()
+                .filter_map(|g| g.question.map(|q| q.number))
+                .collect();
+            numbers.dedup();
+            let mut parts = Vec::new();
+            if gaps.iter().any(|g| g.question.is_none()) {
+                parts.push("the severity is not set".to_string());
+            }
+            if !numbers.is_empty() {
+                let list: Vec<String> = numbers.iter().map(u8::to_string).collect();
+                parts.push(match list.as_slice() {
+                    [one] => format!("question {one} is unanswered"),
+                    [init @ .., last] => {
+                        format!("questions {} and {last} are unanswered", init.join(", "))
+                    }
+                    [] => unreachable!("numbers is not empty"),
+                });
+            }
+            let left = days_between(today, due);
+            let when = match left {
+                0 => "today".to_string(),
+                n => format!(
+                    "in {}",
+                    plural(usize::try_from(n).unwrap_or(0), "day", "days")
+                ),
+            };
+            issues.push(Issue::new(
+                Rule::Incomplete,
+                Severity::Note,
+                None,
+                format!(
+                    "not complete yet: {}; it is due on {due}, {when}",
+                    parts.join(" and ")
+                ),
+            ));
+            if gaps.iter().any(|g| g.field == "root_cause.whys") {
+                let have = coe
+                    .root_cause
+                    .whys
+                    .iter()
+                    .filter(|w| !is_placeholder(w))
+                    .count();
+                issues.push(Issue::new(
+                    Rule::Whys,
+                    Severity::Warning,
+                    Some("root_cause.whys"),
+                    format!(
+                        "the root cause has {} of the {} required; keep asking \"why?\" until you \
+                         reach something the system can change",
+                        plural(have, "why", "whys"),
+                        config.min_whys
+                    ),
+                ));
+            }
+            if gaps.iter().any(|g| g.field == "implications.security") {
+                issues.push(Issue::new(
+                    Rule::Security,
+                    Severity::Warning,
+                    Some("implications.security"),
+                    "the security implications are not stated; always consider security, even \
+                     when the answer is \"None, because ...\""
+                        .into(),
+                ));
+            }
+        }
+    }
+}
+
+/// The free-text answers of a COE, with their field paths.
+pub fn free_text(coe: &Coe) -> Vec<(String, &str)> {
+    let mut texts: Vec<(String, &str)> = vec![
+        ("title".into(), coe.title.as_str()),
+        ("what_happened.summary".into(), &coe.what_happened.summary),
+    ];
+    for (i, e) in coe.what_happened.timeline.iter().enumerate() {
+        texts.push((format!("what_happened.timeline[{i}].event"), &e.event));
+    }
+    texts.extend([
+        ("impact.customers".into(), coe.impact.customers.as_str()),
+        ("impact.business".into(), &coe.impact.business),
+        ("impact.remediation".into(), &coe.impact.remediation),
+        ("root_cause.summary".into(), &coe.root_cause.summary),
+    ]);
+    for (i, w) in coe.root_cause.whys.iter().enumerate() {
+        texts.push((format!("root_cause.whys[{i}]"), w));
+    }
+    for (i, d) in coe.data.iter().enumerate() {
+        texts.push((format!("data[{i}].description"), &d.description));
+    }
+    texts.extend([
+        (
+            "implications.security".into(),
+            coe.implications.security.as_str(),
+        ),
+        ("implications.other".into(), &coe.implications.other),
+    ]);
+    for (i, l) in coe.lessons.iter().enumerate() {
+        texts.push((format!("lessons[{i}]"), l));
+    }
+    for (i, ca) in coe.corrective_actions.iter().enumerate() {
+        texts.push((format!("corrective_actions[{i}].action"), &ca.action));
+    }
+    texts
+}
+
+/// `blame`: configured blame phrases in any free-text answer.
+fn blame_language(coe: &Coe, config: &Config, issues: &mut Vec<Issue>) {
+    let terms = blame::terms(&config.blame_terms);
+    if terms.is_empty() {
+        return;
+    }
+    for (field, text) in free_text(coe) {
+        for term in blame::find(text, &terms) {
+            issues.push(Issue {
+                rule: Rule::Blame,
+                severity: Severity::Warning,
+                message: format!(
+                    "blame language \"{}\": {}",
+                    term.phrase,
+                    blame::suggestion(&term.phrase)
+                ),
+                field: Some(field.clone()),
+                needle: Some(term.phrase.clone()),
+            });
+        }
+    }
+}
+
+/// `overdue-action`: open corrective actions past their due date.
+fn overdue_actions(coe: &Coe, today: Date, issues: &mut Vec<Issue>) {
+    for (i, ca) in coe.corrective_actions.iter().enumerate() {
+        let Some(due) = ca.due.filter(|_| ca.is_overdue(today)) else {
+            continue;
+        };
+        let late = usize::try_from(days_between(due, today)).unwrap_or(0);
+        let name = if is_placeholder(&ca.id) {
+            format!("corrective action {}", i + 1)
+        } else {
+            format!("corrective action {}", ca.id.trim())
+        };
+        let owner = if is_placeholder(&ca.owner) {
+            "no owner".to_string()
+        } else {
+            format!("owner {}", ca.owner.trim())
+        };
+        issues.push(Issue::new(
+            Rule::OverdueAction,
+            Severity::Warning,
+            Some(&format!("corrective_actions[{i}].due")),
+            format!(
+                "{name} is {} late: due on {due} and still open ({owner})",
+                plural(late, "day", "days")
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format;
+
+    fn today() -> Date {
+        jiff::civil::date(2026, 11, 25)
+    }
+
+    fn base(started: &str) -> Coe {
+        let text = format!(
+            r#"version: 1
+id: 2026-11-22-x
+title: Checkout latency spike
+status: review
+severity: SEV2
+leader: Jane
+incident:
+  started: "{started}"
+what_happened:
+  summary: A config change.
+  timeline:
+    - at: "{started}"
+      event: pushed
+impact:
+  customers: Checkout failed.
+  business: Orders delayed.
+root_cause:
+  summary: Unstaged pushes.
+  category: configuration
+  whys: [a, b, c]
+data:
+  - description: latency graph
+implications:
+  security: "None: timeouts only."
+lessons: [stage config]
+corrective_actions:
+  - id: CA-1
+    action: Stage config pushes
+    kind: prevent
+    owner: team-platform
+    due: "2026-12-15"
+    status: open
+"#
+        );
+        format::parse(&text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn rules_of(coe: &Coe) -> Vec<(Rule, Severity, Option<String>)> {
+        check_coe(
+            coe,
+            &format!("{}.yaml", coe.id),
+            &Config::default(),
+            today(),
+        )
+        .into_iter()
+        .map(|i| (i.rule, i.severity, i.field))
+        .collect()
+    }
+
+    #[test]
+    fn a_complete_coe_has_no_issues() {
+        assert_eq!(rules_of(&base("2026-11-22T09:58:00Z")), []);
+        assert_eq!(rules_of(&base("2026-10-01T09:58:00Z")), []);
+    }
+
+    #[test]
+    fn the_due_window_decides_error_or_note() {
+        let mut coe = base("2026-11-11T09:58:00Z");
+        coe.implications.security = "TODO".into();
+        // Started exactly `due_days` ago: still in the window.
+        assert_eq!(
+            rules_of(&coe),
+            [
+                (Rule::Incomplete, Severity::Note, None),
+                (
+                    Rule::Security,
+                    Severity::Warning,
+                    Some("implications.security".into())
+                ),
+            ]
+        );
+        coe.incident.started = "2026-11-10T23:59:00Z".parse().unwrap();
+        coe.what_happened.timeline.clear();
+        assert_eq!(
+            rules_of(&coe),
+            [
+                (
+                    Rule::Incomplete,
+                    Severity::Error,
+                    Some("what_happened.timeline".into())
+                ),
+                (
+                    Rule::Incomplete,
+                    Severity::Error,
+                    Some("implications.security".into())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_closed_incomplete_coe_is_an_error_even_in_the_window() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.status = Status::Closed;
+        coe.root_cause.whys.truncate(1);
+        let issues = check_coe(&coe, "2026-11-22-x.yaml", &Config::default(), today());
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].rule, Rule::Incomplete);
+        assert_eq!(issues[0].severity, Severity::Error);
+        assert!(
+            issues[0].message.contains("closed"),
+            "{}",
+            issues[0].message
+        );
+    }
+
+    #[test]
+    fn empty_severity_and_category_in_a_draft_are_missing_not_invalid() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.status = Status::Draft;
+        coe.severity = String::new();
+        coe.root_cause.category = "TBD".into();
+        assert_eq!(rules_of(&coe), [(Rule::Incomplete, Severity::Note, None)]);
+        coe.severity = "SEV9".into();
+        coe.root_cause.category = "gremlins".into();
+        let rules: Vec<Rule> = rules_of(&coe).into_iter().map(|r| r.0).collect();
+        assert_eq!(rules, [Rule::Severity, Rule::Category]);
+    }
+
+    #[test]
+    fn times_in_order() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.incident.detected = Some("2026-11-22T10:04:00Z".parse().unwrap());
+        coe.incident.mitigated = Some("2026-11-22T10:00:00Z".parse().unwrap());
+        coe.incident.resolved = Some("2026-11-22T10:02:00+00:00".parse().unwrap());
+        let issues = check_coe(&coe, "2026-11-22-x.yaml", &Config::default(), today());
+        let fields: Vec<_> = issues.iter().filter_map(|i| i.field.as_deref()).collect();
+        // resolved is after mitigated but before detected: compared with the latest time.
+        assert_eq!(fields, ["incident.mitigated", "incident.resolved"]);
+        // An offset other than Z compares as an instant, not as text.
+        coe.incident.mitigated = Some("2026-11-22T11:10:00+01:00".parse().unwrap());
+        coe.incident.resolved = None;
+        assert_eq!(rules_of(&coe), []);
+    }
+
+    #[test]
+    fn blame_names_the_phrase_and_the_field() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.root_cause.whys[1] = "Human error by the on-call engineer.".into();
+        let issues = check_coe(&coe, "2026-11-22-x.yaml", &Config::default(), today());
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].field.as_deref(), Some("root_cause.whys[1]"));
+        assert_eq!(
+            issues[0].message,
+            "blame language \"human error\": ask why the system allowed the mistake: describe \
+             the missing guardrail"
+        );
+    }
+
+    #[test]
+    fn overdue_actions_count_days_late() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.corrective_actions[0].due = Some(jiff::civil::date(2026, 11, 24));
+        let issues = check_coe(&coe, "2026-11-22-x.yaml", &Config::default(), today());
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].message.contains("is 1 day late"), "{issues:?}");
+        coe.corrective_actions[0].status = crate::coe::ActionStatus::Done;
+        assert_eq!(rules_of(&coe), []);
+    }
+
+    #[test]
+    fn ids_and_file_names() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        let issues = check_coe(&coe, "other.yaml", &Config::default(), today());
+        assert_eq!(issues[0].rule, Rule::FileName);
+        coe.id = "../../etc/passwd".into();
+        let issues = check_coe(&coe, "passwd.yaml", &Config::default(), today());
+        assert_eq!(issues.len(), 1, "a bad id is not also a file-name problem");
+        assert_eq!(issues[0].rule, Rule::Id);
+    }
+
+    #[test]
+    fn duplicate_action_ids() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.corrective_actions
+            .push(coe.corrective_actions[0].clone());
+        assert_eq!(
+            rules_of(&coe),
+            [(
+                Rule::DuplicateActionId,
+                Severity::Error,
+                Some("corrective_actions[1].id".into())
+            )]
+        );
+    }
+}

@@ -1,0 +1,471 @@
+//! `coe check`: one fixture per rule (tests/fixtures/check/<rule>/), run in text and JSON,
+//! snapshotted with the exit code; bad input of every kind; the CI formats.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::common::{complete_coe, TestEnv};
+
+/// A repository holding a copy of `tests/fixtures/check/<name>/`.
+fn fixture(name: &str) -> TestEnv {
+    let env = TestEnv::new();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check")
+        .join(name);
+    copy_dir(&src, &env.root);
+    env
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `$ coe check ARGS` and its transcript; never a panic.
+fn run(env: &TestEnv, args: &[&str]) -> (Option<i32>, String) {
+    let out = env.coe(args).output().unwrap();
+    let text = format!("$ coe {}\n{}", args.join(" "), env.transcript(&out));
+    assert!(
+        !text.contains("panicked") && !text.contains("RUST_BACKTRACE"),
+        "{text}"
+    );
+    (out.status.code(), text)
+}
+
+/// The text and JSON runs of `coe check EXTRA` on a fixture, as one snapshot; returns
+/// the exit code (the same for both formats).
+fn check_fixture(name: &str, extra: &[&str]) -> i32 {
+    let env = fixture(name);
+    let mut args = vec!["check"];
+    args.extend_from_slice(extra);
+    let (code, text) = run(&env, &args);
+    args.extend_from_slice(&["--format", "json"]);
+    let (json_code, json) = run(&env, &args);
+    assert_eq!(code, json_code, "{text}\n{json}");
+    insta::assert_snapshot!(name, format!("{text}\n{json}"));
+    code.unwrap()
+}
+
+#[test]
+fn valid() {
+    assert_eq!(check_fixture("valid", &["--incidents", "incidents.txt"]), 0);
+}
+
+#[test]
+fn parse() {
+    assert_eq!(check_fixture("parse", &[]), 1);
+}
+
+#[test]
+fn check_never_changes_a_file() {
+    let env = fixture("incomplete");
+    let rel = "coes/2026-11-01-search-outage.yaml";
+    let before = env.read(rel);
+    let status = env.git(&["status", "--porcelain", "--untracked-files=all"]);
+    env.coe(&["check", "--strict"]).assert().code(1);
+    assert_eq!(env.read(rel), before);
+    assert_eq!(
+        env.git(&["status", "--porcelain", "--untracked-files=all"]),
+        status
+    );
+}
+
+#[test]
+fn id() {
+    assert_eq!(check_fixture("id", &[]), 1);
+}
+
+#[test]
+fn file_name() {
+    assert_eq!(check_fixture("file-name", &[]), 1);
+}
+
+#[test]
+fn duplicate_id() {
+    assert_eq!(check_fixture("duplicate-id", &[]), 1);
+}
+
+#[test]
+fn duplicate_action_id() {
+    assert_eq!(check_fixture("duplicate-action-id", &[]), 1);
+}
+
+#[test]
+fn incident_times() {
+    assert_eq!(check_fixture("incident-times", &[]), 1);
+}
+
+#[test]
+fn timeline_order() {
+    assert_eq!(check_fixture("timeline-order", &[]), 1);
+}
+
+#[test]
+fn severity() {
+    assert_eq!(check_fixture("severity", &[]), 1);
+}
+
+#[test]
+fn category() {
+    assert_eq!(check_fixture("category", &[]), 1);
+}
+
+#[test]
+fn incomplete() {
+    assert_eq!(check_fixture("incomplete", &[]), 1);
+}
+
+#[test]
+fn blame() {
+    assert_eq!(check_fixture("blame", &[]), 0, "blame is a warning");
+}
+
+#[test]
+fn whys() {
+    assert_eq!(
+        check_fixture("whys", &[]),
+        0,
+        "too few whys in the window is a warning"
+    );
+}
+
+#[test]
+fn security() {
+    assert_eq!(check_fixture("security", &[]), 0, "a warning in the window");
+}
+
+#[test]
+fn overdue_action() {
+    assert_eq!(check_fixture("overdue-action", &[]), 0, "a warning");
+}
+
+#[test]
+fn missing_coe_from_a_line_list() {
+    assert_eq!(
+        check_fixture("missing-coe", &["--incidents", "incidents.txt"]),
+        1
+    );
+}
+
+#[test]
+fn missing_coe_from_json_and_csv() {
+    let env = fixture("missing-coe");
+    let (code, text) = run(&env, &["check", "--incidents", "incidents.json"]);
+    let (csv_code, csv) = run(&env, &["check", "--incidents", "incidents.csv"]);
+    assert_eq!((code, csv_code), (Some(1), Some(1)));
+    insta::assert_snapshot!(format!("{text}\n{csv}"));
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let env = fixture("whys");
+    let (code, text) = run(&env, &["check", "--strict"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("error[whys]"), "{text}");
+    assert!(
+        text.contains("note[incomplete]"),
+        "notes stay notes: {text}"
+    );
+}
+
+#[test]
+fn github_annotations() {
+    let env = fixture("incomplete");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/blame"),
+        &env.root,
+    );
+    let (code, text) = run(&env, &["check", "--format", "github"]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn github_paths_are_relative_to_the_work_tree() {
+    let env = TestEnv::new();
+    env.write("ops/.coe.yaml", "dir: postmortems\n");
+    env.write(
+        "ops/postmortems/2026-10-01-x.yaml",
+        complete_coe("2026-10-01-x", "2026-10-01T09:58:00Z").replace("SEV2", "SEV9"),
+    );
+    let (code, text) = run(&env, &["-C", "ops", "check", "--format", "github"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("::error file=ops/postmortems/2026-10-01-x.yaml,line=5,title=coe severity::"),
+        "{text}"
+    );
+    // Text output stays relative to the COE repository (the directory of .coe.yaml).
+    let (_, text) = run(&env, &["-C", "ops", "check"]);
+    assert!(
+        text.contains("postmortems/2026-10-01-x.yaml:5: error[severity]"),
+        "{text}"
+    );
+}
+
+/// What `--format json` promises, decoded into types (not compared as text).
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct JsonFinding {
+    file: String,
+    id: Option<String>,
+    rule: String,
+    severity: String,
+    message: String,
+    field: Option<String>,
+    line: Option<usize>,
+}
+
+#[test]
+fn json_findings_decode() {
+    let env = fixture("overdue-action");
+    let out = env
+        .coe(&["check", "--format", "json", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let findings: Vec<JsonFinding> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        findings,
+        [
+            JsonFinding {
+                file: "coes/2026-10-01-queue-backlog.yaml".into(),
+                id: Some("2026-10-01-queue-backlog".into()),
+                rule: "overdue-action".into(),
+                severity: "error".into(),
+                message: "corrective action CA-1 is 10 days late: due on 2026-11-15 and still \
+                          open (owner team-platform)"
+                    .into(),
+                field: Some("corrective_actions[0].due".into()),
+                line: Some(64),
+            },
+            JsonFinding {
+                file: "coes/2026-10-01-queue-backlog.yaml".into(),
+                id: Some("2026-10-01-queue-backlog".into()),
+                rule: "overdue-action".into(),
+                severity: "error".into(),
+                message: "corrective action CA-2 is 1 day late: due on 2026-11-24 and still \
+                          open (owner team-queues)"
+                    .into(),
+                field: Some("corrective_actions[1].due".into()),
+                line: Some(70),
+            },
+        ]
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "checked 1 COE: 2 errors, 0 warnings\n"
+    );
+}
+
+#[test]
+fn given_files_only() {
+    let env = fixture("incomplete");
+    let (code, text) = run(
+        &env,
+        &[
+            "check",
+            "coes/2026-11-24-cdn-errors.yaml",
+            "./coes/../coes/2026-11-24-cdn-errors.yaml",
+        ],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("checked 1 COE: 0 errors, 2 warnings, 1 note"),
+        "{text}"
+    );
+    // From a subdirectory, paths are relative to where coe runs; output to the root.
+    let (code, text) = run(
+        &env,
+        &["-C", "coes", "check", "2026-11-20-login-errors.yaml"],
+    );
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("coes/2026-11-20-login-errors.yaml:31: error[incomplete]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn given_files_are_matched_against_every_coe_for_incidents() {
+    let env = fixture("missing-coe");
+    let (code, text) = run(
+        &env,
+        &[
+            "check",
+            "--incidents",
+            "incidents.txt",
+            "coes/2026-11-20-login-errors.yaml",
+        ],
+    );
+    assert_eq!(code, Some(1), "{text}");
+    // PD-48213 is covered by the COE that was not given.
+    assert!(!text.contains("PD-48213 has no COE"), "{text}");
+    assert!(text.contains("incident PD-48250 has no COE"), "{text}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = fixture("valid");
+    env.write("bad.csv", "when,what\n2026-11-22,outage\n");
+    env.write("bad.json", "[\"PD-1\", 2, {\"x\": 1}]");
+    env.write("broken.json", "[\"PD-1\",\n");
+    env.write("binary.txt", b"PD-1\n\xff\xfe\n");
+    env.write("unclosed.csv", "incident_ref\n\"PD-1\n");
+    let mut transcript = String::new();
+    for args in [
+        &["check", "coes/nope.yaml"][..],
+        &["check", "coes"],
+        &["check", "--incidents", "missing.txt"],
+        &["check", "--incidents", "bad.csv"],
+        &["check", "--incidents", "bad.json"],
+        &["check", "--incidents", "broken.json"],
+        &["check", "--incidents", "binary.txt"],
+        &["check", "--incidents", "unclosed.csv"],
+        &["check", "--format", "xml"],
+    ] {
+        let (code, text) = run(&env, args);
+        assert_eq!(code, Some(2), "{text}");
+        transcript.push_str(&text);
+        transcript.push('\n');
+    }
+    insta::assert_snapshot!(transcript);
+}
+
+#[test]
+fn bad_configuration_exits_2() {
+    let mut transcript = String::new();
+    for config in [
+        "due_days: [14\n",
+        "due_dayz: 14\n",
+        "min_whys: three\n",
+        "dir: ../elsewhere\n",
+    ] {
+        let env = fixture("valid");
+        env.write(".coe.yaml", config);
+        let (code, text) = run(&env, &["check"]);
+        assert_eq!(code, Some(2), "{text}");
+        transcript.push_str(&format!("# .coe.yaml: {config}{text}\n"));
+    }
+    insta::assert_snapshot!(transcript);
+}
+
+#[test]
+fn huge_files_are_refused() {
+    let env = TestEnv::new();
+    let mut big = complete_coe("2026-11-22-big", "2026-11-22T09:58:00Z");
+    big.push_str(&format!("# {}\n", "x".repeat(1024 * 1024)));
+    env.write("coes/2026-11-22-big.yaml", big);
+    let (code, text) = run(&env, &["check"]);
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn an_empty_repository_passes() {
+    let env = TestEnv::new();
+    let (code, text) = run(&env, &["check"]);
+    assert_eq!(code, Some(0));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn configuration_changes_the_rules() {
+    let env = fixture("whys");
+    env.write(
+        ".coe.yaml",
+        "min_whys: 5\ndue_days: 2\nblame_terms: [config change]\nseverities: [SEV1]\n",
+    );
+    let (code, text) = run(&env, &["check"]);
+    assert_eq!(code, Some(1), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let env = fixture("whys");
+    let plain = env.coe(&["check"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains('\x1b'));
+    let coloured = env
+        .coe(&["check", "--color", "always"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&coloured.stdout);
+    assert!(
+        stdout.contains("\x1b[1m\x1b[33mwarning[whys]"),
+        "{stdout:?}"
+    );
+}
+
+#[test]
+fn many_files_check_quickly_in_parallel() {
+    let env = TestEnv::new();
+    for i in 0..500 {
+        let id = format!("2026-10-01-incident-{i}");
+        env.write(
+            &format!("coes/{id}.yaml"),
+            complete_coe(&id, "2026-10-01T09:58:00Z").replace("PD-48213", &format!("PD-{i}")),
+        );
+    }
+    env.write(
+        "incidents.txt",
+        (0..501).map(|i| format!("PD-{i}\n")).collect::<String>(),
+    );
+    let (code, text) = run(&env, &["check", "--incidents", "incidents.txt"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("incidents.txt:501: error[missing-coe]: incident PD-500 has no COE"));
+    assert!(text.contains("checked 500 COEs and 501 listed incidents: 1 error, 0 warnings"));
+}
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("## coe check").unwrap()..];
+    for rule in coe::check::Rule::ALL {
+        assert!(
+            section.contains(&format!("| `{}` |", rule.as_str())),
+            "README's \"coe check\" section does not list the rule `{}`",
+            rule.as_str()
+        );
+    }
+}
+
+#[test]
+fn ci_templates_run_coe_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+
+    let workflow: serde_yaml::Value =
+        serde_yaml::from_str(&read("templates/github-workflow.yml")).unwrap();
+    let steps = workflow["jobs"]["check"]["steps"].as_sequence().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert_eq!(
+        runs,
+        ["cargo install --locked coe", "coe check --format github"]
+    );
+
+    let hooks: Vec<serde_yaml::Value> =
+        serde_yaml::from_str(&read(".pre-commit-hooks.yaml")).unwrap();
+    let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
+    assert_eq!(ids, ["coe-check", "coe-check-all"]);
+    assert!(hooks
+        .iter()
+        .all(|h| h["entry"].as_str() == Some("coe check")));
+
+    let config: serde_yaml::Value =
+        serde_yaml::from_str(&read("templates/pre-commit-hooks.yaml")).unwrap();
+    let hook = &config["repos"][0]["hooks"][0];
+    assert_eq!(hook["entry"].as_str(), Some("coe check"));
+    // The hook's file pattern matches the COE files `coe new` writes, and nothing else.
+    assert_eq!(hook["files"].as_str(), Some(r"^coes/.*\.ya?ml$"));
+}
