@@ -77,17 +77,44 @@ fn explain(text: &str, err: serde_yaml::Error) -> ParseError {
         Some((path, rest)) if is_field_path(path) => (Some(path.to_string()), rest.to_string()),
         _ => (None, without_location.to_string()),
     };
-    let message = if text.trim().is_empty() {
-        "the file is empty".to_string()
-    } else {
-        message
-    };
+    let mut line = location.as_ref().map(|l| l.line());
+    let mut column = location.as_ref().map(|l| l.column());
+    let mut field = field;
+    let mut message = message;
+    if text.trim().is_empty() {
+        message = "the file is empty".to_string();
+    } else if message.contains("cannot start any token") && text.contains('\t') {
+        message.push_str(" (YAML is indented with spaces, not tabs)");
+    } else if let Some((at, key)) = bad_value_line(text, &message) {
+        // A bad timestamp is reported by serde_yaml at its enclosing map; point at the value.
+        line = Some(at);
+        column = None;
+        field = Some(match field {
+            Some(parent) if !parent.ends_with(&key) => format!("{parent}.{key}"),
+            Some(parent) => parent,
+            None => key,
+        });
+    }
     ParseError {
         message,
-        line: location.as_ref().map(|l| l.line()),
-        column: location.as_ref().map(|l| l.column()),
+        line,
+        column,
         field,
     }
+}
+
+/// The line (1-based) and key of the first `key: value` line holding the value quoted in
+/// backticks at the start of `message`, as value errors from `Stamp` are.
+fn bad_value_line(text: &str, message: &str) -> Option<(usize, String)> {
+    let value = message.strip_prefix('`')?.split('`').next()?;
+    if value.is_empty() {
+        return None;
+    }
+    text.lines().enumerate().find_map(|(i, l)| {
+        let (key, rest) = l.trim_start().trim_start_matches("- ").split_once(':')?;
+        let rest = rest.trim().trim_matches(['"', '\'']);
+        (rest == value).then(|| (i + 1, key.trim().to_string()))
+    })
 }
 
 fn is_field_path(s: &str) -> bool {
@@ -459,6 +486,19 @@ mod tests {
                 serde_yaml::from_str(&out).unwrap_or_else(|e| panic!("{out}: {e}"));
             assert_eq!(back["k"], s, "{out}");
         }
+    }
+
+    #[test]
+    fn bad_timestamps_point_at_their_line_and_field() {
+        let text = "version: 1\nid: 2026-11-22-x\ntitle: X\nseverity: SEV2\nincident:\n  started: 2026-11-22T09:58:00Z\n  resolved: 2026-11-31T10:00:00Z\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(
+            (err.line, err.field.as_deref()),
+            (Some(7), Some("incident.resolved")),
+            "{err:?}"
+        );
+        let tabs = parse("version: 1\nincident:\n\tstarted: x\n").unwrap_err();
+        assert!(tabs.message.contains("not tabs"), "{tabs:?}");
     }
 
     #[test]

@@ -197,11 +197,14 @@ pub fn take_draft_note() -> Option<String> {
 /// cursor again, says where the draft is, and exits with 130.
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
-        let _guard = crate::store::WRITE_LOCK.lock();
+        let _write = crate::store::WRITE_LOCK.lock();
+        // Holding the note's lock until exit keeps the interrupted main thread (which also
+        // takes the note) from ending the process before the note is printed.
+        let mut note = DRAFT_NOTE.lock();
         let term = console::Term::stderr();
         let _ = term.show_cursor();
         let _ = term.write_line("");
-        if let Some(note) = take_draft_note() {
+        if let Some(note) = note.as_mut().ok().and_then(|n| n.take()) {
             let _ = term.write_line(&note);
         }
         std::process::exit(130);
