@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per command (jj's layout).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bad_input;
 mod check;
 mod common;
 mod ecosystem;

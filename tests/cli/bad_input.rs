@@ -1,0 +1,131 @@
+//! The SPEC's "Bad input", through the commands that read one COE (`show`, `close`): each
+//! is a clear message naming the file and the line or field, exit 2, no panic, bounded cost.
+
+use crate::common::TestEnv;
+
+/// Copies the `coe check` parse fixtures into a fresh repository.
+fn env_with_parse_fixtures() -> TestEnv {
+    let env = TestEnv::new();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/parse/coes");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        env.write(
+            &format!("coes/{}", path.file_name().unwrap().to_string_lossy()),
+            std::fs::read(&path).unwrap(),
+        );
+    }
+    env
+}
+
+fn assert_clear_failure(env: &TestEnv, args: &[&str], expect: &[&str]) {
+    let out = env.coe(args).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}\n{text}");
+    for needle in expect {
+        assert!(
+            text.contains(needle),
+            "{args:?}: expected {needle:?} in\n{text}"
+        );
+    }
+    for bad in ["panicked", "Backtrace", "stack backtrace", "RUST_BACKTRACE"] {
+        assert!(!text.contains(bad), "{args:?}\n{text}");
+    }
+}
+
+#[test]
+fn every_malformed_file_is_a_clear_error_naming_file_and_line() {
+    let env = env_with_parse_fixtures();
+    let cases: &[(&str, &[&str])] = &[
+        ("2026-11-01-malformed", &["coes/2026-11-01-malformed.yaml:"]),
+        (
+            "2026-11-01-tab",
+            &["coes/2026-11-01-tab.yaml:4:", "not tabs"],
+        ),
+        (
+            "2026-11-02-wrong-type",
+            &["coes/2026-11-02-wrong-type.yaml:", "invalid type"],
+        ),
+        (
+            "2026-11-03-unknown-key",
+            &["coes/2026-11-03-unknown-key.yaml:", "unknown field"],
+        ),
+        (
+            "2026-11-04-impossible-date",
+            &[
+                "coes/2026-11-04-impossible-date.yaml:14:",
+                "incident.resolved",
+                "2026-02-30",
+            ],
+        ),
+        (
+            "2026-11-06-empty",
+            &["coes/2026-11-06-empty.yaml:", "the file is empty"],
+        ),
+        (
+            "2026-11-07-version-99",
+            &[
+                "coes/2026-11-07-version-99.yaml:",
+                "unsupported format version 99",
+            ],
+        ),
+        (
+            "2026-11-08-not-utf8",
+            &["coes/2026-11-08-not-utf8.yaml:", "not valid UTF-8"],
+        ),
+    ];
+    for (id, expect) in cases {
+        assert_clear_failure(&env, &["show", id], expect);
+        assert_clear_failure(&env, &["close", id], expect);
+    }
+}
+
+#[test]
+fn a_5_mb_file_is_refused_by_size() {
+    let env = TestEnv::new();
+    let mut text = String::from("version: 1\nid: 2026-11-22-huge\ntitle: Huge\nseverity: SEV2\nincident:\n  started: \"2026-11-22T09:58:00Z\"\nlessons:\n");
+    while text.len() < 5 * 1024 * 1024 {
+        text.push_str("  - A lesson repeated to make the file very large indeed.\n");
+    }
+    env.write("coes/2026-11-22-huge.yaml", text);
+    assert_clear_failure(
+        &env,
+        &["show", "2026-11-22-huge"],
+        &["coes/2026-11-22-huge.yaml", "larger than 1024 KiB"],
+    );
+}
+
+#[test]
+fn a_yaml_alias_bomb_is_defused() {
+    let env = TestEnv::new();
+    let mut text = String::from("version: 1\nid: 2026-11-22-bomb\ntitle: Bomb\nseverity: SEV2\nincident:\n  started: \"2026-11-22T09:58:00Z\"\n");
+    // Nine levels, each nine aliases of the one below: 9^9 (387 million) strings if expanded.
+    let mut nested = String::from("&a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]");
+    for level in 1..=9 {
+        let refs = vec![format!("*a{}", level - 1); 8].join(", ");
+        nested = format!("&a{level} [{nested}, {refs}]");
+    }
+    text.push_str(&format!("lessons: [{nested}, *a9, *a9]\n"));
+    env.write("coes/2026-11-22-bomb.yaml", text);
+    assert_clear_failure(
+        &env,
+        &["show", "2026-11-22-bomb"],
+        &["coes/2026-11-22-bomb.yaml:"],
+    );
+}
+
+#[test]
+fn ids_with_slashes_or_dots_never_reach_the_file_system() {
+    let env = TestEnv::new();
+    for id in [
+        "../outside",
+        "2026-11-22-a/b",
+        "2026-11-22-..",
+        "/etc/passwd",
+        "2026-11-22-x\\y",
+    ] {
+        assert_clear_failure(&env, &["show", id], &["invalid COE id"]);
+        assert_clear_failure(&env, &["close", id], &["invalid COE id"]);
+        assert_clear_failure(&env, &["edit", id], &["invalid COE id"]);
+    }
+}
