@@ -285,8 +285,12 @@ fn ctrl_c_in_a_select_restores_the_cursor_and_leaves_no_files() {
 }
 
 #[test]
-fn sigterm_and_a_closed_terminal_keep_the_draft() {
-    for signal in [expectrl::Signal::SIGTERM, expectrl::Signal::SIGHUP] {
+fn sigint_sigterm_and_a_closed_terminal_keep_the_draft() {
+    for signal in [
+        expectrl::Signal::SIGINT,
+        expectrl::Signal::SIGTERM,
+        expectrl::Signal::SIGHUP,
+    ] {
         let env = TestEnv::new();
         let mut s = spawn(&env, &["new"]);
         answer(&mut s, "Title", "Search outage");
