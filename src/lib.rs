@@ -17,6 +17,7 @@ pub mod interview;
 pub mod markdown;
 pub mod prompt;
 pub mod questions;
+pub mod report;
 pub mod store;
 pub mod templates;
 pub mod ui;
