@@ -128,7 +128,7 @@ impl Filter {
                         .iter()
                         .any(|want| want.trim().eq_ignore_ascii_case(s.trim()))
                 }))
-            && (self.severity.is_empty() || self.severity.iter().any(|s| *s == coe.severity))
+            && (self.severity.is_empty() || self.severity.contains(&coe.severity))
             && !(self.incomplete && complete)
     }
 }

@@ -73,7 +73,7 @@ pub fn pie(title: &str, slices: &[(String, usize)]) -> String {
         );
     }
     svg.push_str("</svg>");
-    svg
+    one_element_per_line(&svg)
 }
 
 /// A bar chart of `bars` (label, value) with a value axis from zero. Labels are thinned
@@ -146,7 +146,17 @@ pub fn bars(title: &str, axis_label: &str, bars: &[(String, usize)]) -> String {
         x2 = width - right,
         y = top + plot_h,
     );
-    svg
+    one_element_per_line(&svg)
+}
+
+/// Breaks the markup between elements (never inside text), so a change to a chart reads
+/// well in a diff of a committed report.
+fn one_element_per_line(svg: &str) -> String {
+    let mut out = svg.to_string();
+    for end in ["/>", "</title>", "</text>", "</rect>", "</circle>"] {
+        out = out.replace(&format!("{end}<"), &format!("{end}\n<"));
+    }
+    out
 }
 
 fn open(width: f64, height: f64, title: &str) -> String {

@@ -1,13 +1,16 @@
 //! The integration tests: one binary, one module per command (jj's layout).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod actions;
 mod bad_input;
 mod check;
 mod common;
 mod ecosystem;
 mod init;
+mod list;
 mod new;
 mod pty;
+mod report;
 mod reliability;
 mod roundtrip;
 mod show;

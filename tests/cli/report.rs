@@ -1,0 +1,1032 @@
+//! `coe report`: the three formats on a small repository built here, windows, template
+//! overrides, unreadable files and hostile text.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::common::TestEnv;
+
+/// A corrective action of a fixture: id, action, owner, due, status, done.
+pub type ActionSpec<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, Option<&'a str>);
+
+/// One COE of a fixture, written out as YAML by `yaml()`.
+pub struct Spec<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub severity: &'a str,
+    pub status: &'a str,
+    pub services: &'a [&'a str],
+    pub started: &'a str,
+    pub detected: Option<&'a str>,
+    pub mitigated: Option<&'a str>,
+    pub customers: Option<u64>,
+    pub category: &'a str,
+    pub lessons: &'a [&'a str],
+    pub actions: &'a [ActionSpec<'a>],
+    /// Leaves question 4 (data) unanswered when false.
+    pub complete: bool,
+}
+
+impl Spec<'_> {
+    pub fn yaml(&self) -> String {
+        let quoted = |items: &[&str]| {
+            items
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut y = format!(
+            "version: 1\nid: {}\ntitle: {:?}\nstatus: {}\nseverity: {:?}\nleader: Jane Doe\nservices: [{}]\nincident:\n  started: \"{}\"\n",
+            self.id,
+            self.title,
+            self.status,
+            self.severity,
+            quoted(self.services),
+            self.started
+        );
+        if let Some(d) = self.detected {
+            y += &format!("  detected: \"{d}\"\n");
+        }
+        if let Some(m) = self.mitigated {
+            y += &format!("  mitigated: \"{m}\"\n");
+        }
+        y += &format!(
+            "what_happened:\n  summary: {:?}\n  timeline:\n    - at: \"{}\"\n      event: Alarm fired\n",
+            format!("{} happened.", self.title),
+            self.started
+        );
+        y += "impact:\n  customers: Customers could not complete their work.\n";
+        if let Some(c) = self.customers {
+            y += &format!("  customers_affected: {c}\n");
+        }
+        y += "  business: Orders were delayed.\n";
+        y += &format!(
+            "root_cause:\n  summary: The system allowed it.\n  category: {:?}\n  whys:\n    - One.\n    - Two.\n    - Three.\n",
+            self.category
+        );
+        if self.complete {
+            y += "data:\n  - description: Latency graph\n    link: https://grafana.example.com/d/abc\n";
+        }
+        y += "implications:\n  security: \"None: no data was exposed.\"\n";
+        y += "lessons:\n";
+        for l in self.lessons {
+            y += &format!("  - {l:?}\n");
+        }
+        y += "corrective_actions:\n";
+        for (id, action, owner, due, status, done) in self.actions {
+            y += &format!(
+                "  - id: {id}\n    action: {action:?}\n    kind: prevent\n    owner: {owner:?}\n    due: \"{due}\"\n    status: {status}\n"
+            );
+            if let Some(d) = done {
+                y += &format!("    done: \"{d}\"\n");
+            }
+        }
+        y
+    }
+}
+
+/// Writes `specs` into the repository's COE directory.
+pub fn write_coes(env: &TestEnv, specs: &[Spec]) {
+    for spec in specs {
+        env.write(&format!("coes/{}.yaml", spec.id), spec.yaml());
+    }
+}
+
+/// A small repository: five incidents over two months (today is 2026-11-25), with a repeat
+/// after a fix, an overdue COE, overdue and done actions, and an incident without a
+/// mitigated time.
+pub fn fixture() -> TestEnv {
+    let env = TestEnv::new();
+    write_coes(&env, &fixture_specs());
+    env
+}
+
+pub fn fixture_specs() -> Vec<Spec<'static>> {
+    vec![
+        Spec {
+            id: "2026-09-28-checkout-config-push",
+            title: "Checkout errors after a config push",
+            severity: "SEV2",
+            status: "closed",
+            services: &["checkout"],
+            started: "2026-09-28T14:00:00Z",
+            detected: Some("2026-09-28T14:12:00Z"),
+            mitigated: Some("2026-09-28T15:00:00Z"),
+            customers: Some(3000),
+            category: "configuration",
+            lessons: &["Config pushes need a canary."],
+            actions: &[
+                (
+                    "CA-1",
+                    "Stage config pushes",
+                    "team-platform",
+                    "2026-10-15",
+                    "done",
+                    Some("2026-10-14"),
+                ),
+                (
+                    "CA-2",
+                    "Alarm on checkout error rate",
+                    "team-checkout",
+                    "2026-10-20",
+                    "wontfix",
+                    None,
+                ),
+            ],
+            complete: true,
+        },
+        Spec {
+            id: "2026-10-30-search-index-lag",
+            title: "Search results stale for a day",
+            severity: "SEV3",
+            status: "draft",
+            services: &["search"],
+            started: "2026-10-30T08:00:00Z",
+            detected: Some("2026-10-30T20:00:00Z"),
+            mitigated: Some("2026-10-31T08:00:00Z"),
+            customers: Some(200),
+            category: "capacity",
+            lessons: &[],
+            actions: &[(
+                "CA-1",
+                "Autoscale the indexer",
+                "team-search",
+                "2026-11-10",
+                "open",
+                None,
+            )],
+            complete: false,
+        },
+        Spec {
+            id: "2026-11-20-dns-outage",
+            title: "DNS resolution failures in eu-west",
+            severity: "SEV1",
+            status: "review",
+            services: &["edge", "checkout"],
+            started: "2026-11-20T03:10:00Z",
+            detected: Some("2026-11-20T03:15:00Z"),
+            mitigated: Some("2026-11-20T03:35:00Z"),
+            customers: Some(50000),
+            category: "network",
+            lessons: &["Resolver failover was never exercised."],
+            actions: &[
+                (
+                    "CA-1",
+                    "Exercise resolver failover monthly",
+                    "team-edge",
+                    "2026-11-22",
+                    "done",
+                    Some("2026-11-21"),
+                ),
+                (
+                    "CA-2",
+                    "Page on resolver errors",
+                    "team-edge",
+                    "2026-11-24",
+                    "open",
+                    None,
+                ),
+            ],
+            complete: true,
+        },
+        Spec {
+            id: "2026-11-22-checkout-latency",
+            title: "Checkout latency spike after config push",
+            severity: "SEV2",
+            status: "review",
+            services: &["checkout", "payments"],
+            started: "2026-11-22T09:58:00Z",
+            detected: Some("2026-11-22T10:04:00Z"),
+            mitigated: Some("2026-11-22T10:41:00Z"),
+            customers: Some(12000),
+            category: "configuration",
+            lessons: &["Global config pushes skip the canary stage."],
+            actions: &[(
+                "CA-1",
+                "Route config pushes through staged rollout",
+                "team-platform",
+                "2026-12-15",
+                "open",
+                None,
+            )],
+            complete: true,
+        },
+        Spec {
+            id: "2026-11-24-payments-timeouts",
+            title: "Payment timeouts at the bank gateway",
+            severity: "SEV3",
+            status: "draft",
+            services: &["payments"],
+            started: "2026-11-24T16:30:00Z",
+            detected: Some("2026-11-24T16:50:00Z"),
+            mitigated: None,
+            customers: None,
+            category: "dependency",
+            lessons: &["TODO"],
+            actions: &[(
+                "CA-1",
+                "Add a fallback gateway",
+                "",
+                "2026-12-20",
+                "open",
+                None,
+            )],
+            complete: false,
+        },
+    ]
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn markdown_report() {
+    let env = fixture();
+    let out = env.coe(&["report"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    insta::assert_snapshot!(env.transcript(&out));
+}
+
+#[test]
+fn html_report_has_inline_svg_and_no_script() {
+    let env = fixture();
+    let out = env.coe(&["report", "--format", "html"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let html = stdout(&out);
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert_eq!(html.matches("<svg").count(), 2, "both charts: {html}");
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("```mermaid") && !html.contains("language-mermaid"));
+    assert!(!html.contains("coechart"), "every chart marker is replaced");
+    for external in ["src=", "@import", "url(", "<link"] {
+        assert!(!html.contains(external), "{external} in {html}");
+    }
+    insta::assert_snapshot!(html);
+}
+
+/// The JSON report as a script sees it: decoded into its own typed structs, which would
+/// fail on a renamed or missing field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonReport {
+    window: JsonWindow,
+    today: String,
+    summary: JsonSummary,
+    incidents: Vec<JsonIncident>,
+    actions: JsonActions,
+    root_causes: JsonRootCauses,
+    recurrences: JsonRecurrences,
+    lessons: Vec<JsonLesson>,
+    overdue_coes: Vec<JsonOverdueCoe>,
+    weekly: Vec<JsonWeek>,
+    unreadable: Vec<JsonUnreadable>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonWindow {
+    since: String,
+    until: String,
+    days: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonSummary {
+    incidents: usize,
+    by_severity: Vec<JsonSeverity>,
+    customers_affected: u64,
+    incidents_without_customer_count: usize,
+    median_minutes_to_detect: Option<f64>,
+    detected_incidents: usize,
+    median_minutes_to_mitigate: Option<f64>,
+    mitigated_incidents: usize,
+    window_incomplete: usize,
+    incomplete: usize,
+    overdue: usize,
+    due_days: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonSeverity {
+    severity: String,
+    incidents: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonIncident {
+    id: String,
+    title: String,
+    severity: String,
+    status: String,
+    started: String,
+    duration_minutes: Option<i64>,
+    customers_affected: Option<u64>,
+    customer_minutes: Option<u64>,
+    category: Option<String>,
+    services: Vec<String>,
+    complete: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonActions {
+    due: Vec<JsonAction>,
+    done: Vec<JsonAction>,
+    overdue: Vec<JsonAction>,
+    open_by_owner: Vec<JsonOwner>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonAction {
+    pub coe: String,
+    pub id: String,
+    pub action: String,
+    pub owner: String,
+    pub due: Option<String>,
+    pub status: String,
+    pub done: Option<String>,
+    pub days_overdue: Option<i64>,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonOwner {
+    owner: String,
+    open: usize,
+    overdue: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRootCauses {
+    all: JsonRollup,
+    window: JsonRollup,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRollup {
+    by_category: Vec<JsonImpact>,
+    by_service: Vec<JsonImpact>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonImpact {
+    name: Option<String>,
+    incidents: usize,
+    customers_affected: u64,
+    customer_minutes: u64,
+    unmeasured: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRecurrences {
+    pairs: Vec<JsonPair>,
+    after_fix: Vec<JsonRepeat>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonPair {
+    category: String,
+    service: String,
+    incidents: Vec<String>,
+    in_window: usize,
+    customers_affected: u64,
+    customer_minutes: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRepeat {
+    incident: String,
+    earlier: String,
+    category: String,
+    services: Vec<String>,
+    fixed_on: String,
+    in_window: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonLesson {
+    coe: String,
+    lesson: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonOverdueCoe {
+    id: String,
+    title: String,
+    severity: String,
+    leader: String,
+    due: String,
+    days_late: i64,
+    answered: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonWeek {
+    since: String,
+    until: String,
+    incidents: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonUnreadable {
+    file: String,
+    error: String,
+}
+
+#[test]
+fn json_report_decodes_into_typed_structs() {
+    let env = fixture();
+    let out = env.coe(&["report", "--format", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    insta::assert_snapshot!(stdout(&out));
+    let r: JsonReport = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            r.window.since.as_str(),
+            r.window.until.as_str(),
+            r.window.days
+        ),
+        ("2026-11-19", "2026-11-25", 7)
+    );
+    assert_eq!(r.today, "2026-11-25");
+    let s = &r.summary;
+    assert_eq!(s.incidents, 3);
+    let sev: Vec<(&str, usize)> = s
+        .by_severity
+        .iter()
+        .map(|x| (x.severity.as_str(), x.incidents))
+        .collect();
+    assert_eq!(sev, [("SEV1", 1), ("SEV2", 1), ("SEV3", 1), ("SEV4", 0)]);
+    assert_eq!(s.customers_affected, 62000);
+    assert_eq!(s.incidents_without_customer_count, 1);
+    // Detect: 5, 6, 20 min. Mitigate: 25, 43 (the payments incident has no mitigated time).
+    assert_eq!(s.median_minutes_to_detect, Some(6.0));
+    assert_eq!(s.detected_incidents, 3);
+    assert_eq!(s.median_minutes_to_mitigate, Some(34.0));
+    assert_eq!(s.mitigated_incidents, 2);
+    assert_eq!(
+        (s.window_incomplete, s.incomplete, s.overdue, s.due_days),
+        (1, 2, 1, 14)
+    );
+
+    let ids: Vec<&str> = r.incidents.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "2026-11-20-dns-outage",
+            "2026-11-22-checkout-latency",
+            "2026-11-24-payments-timeouts"
+        ]
+    );
+    let dns = &r.incidents[0];
+    assert_eq!(
+        (dns.duration_minutes, dns.customer_minutes, dns.complete),
+        (Some(25), Some(1_250_000), true)
+    );
+    assert_eq!(
+        (
+            dns.title.as_str(),
+            dns.severity.as_str(),
+            dns.status.as_str()
+        ),
+        ("DNS resolution failures in eu-west", "SEV1", "review")
+    );
+    assert_eq!(dns.started, "2026-11-20T03:10:00Z");
+    assert_eq!(dns.customers_affected, Some(50000));
+    assert_eq!(dns.category.as_deref(), Some("network"));
+    assert_eq!(dns.services, ["edge", "checkout"]);
+    let payments = &r.incidents[2];
+    assert_eq!(
+        (
+            payments.duration_minutes,
+            payments.customer_minutes,
+            payments.complete
+        ),
+        (None, None, false)
+    );
+
+    let a = &r.actions;
+    let keys = |rows: &[JsonAction]| {
+        rows.iter()
+            .map(|x| format!("{} {}", x.coe, x.id))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&a.due),
+        ["2026-11-20-dns-outage CA-1", "2026-11-20-dns-outage CA-2"]
+    );
+    assert_eq!(keys(&a.done), ["2026-11-20-dns-outage CA-1"]);
+    assert_eq!(a.done[0].done.as_deref(), Some("2026-11-21"));
+    assert_eq!(
+        keys(&a.overdue),
+        [
+            "2026-10-30-search-index-lag CA-1",
+            "2026-11-20-dns-outage CA-2"
+        ]
+    );
+    assert_eq!(a.overdue[0].days_overdue, Some(15));
+    assert_eq!(
+        (
+            a.overdue[1].owner.as_str(),
+            a.overdue[1].due.as_deref(),
+            a.overdue[1].status.as_str()
+        ),
+        ("team-edge", Some("2026-11-24"), "open")
+    );
+    assert_eq!(a.overdue[1].action, "Page on resolver errors");
+    assert_eq!(a.overdue[1].link, None);
+    let owners: Vec<(&str, usize, usize)> = a
+        .open_by_owner
+        .iter()
+        .map(|o| (o.owner.as_str(), o.open, o.overdue))
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            ("team-edge", 1, 1),
+            ("team-search", 1, 1),
+            ("", 1, 0),
+            ("team-platform", 1, 0)
+        ]
+    );
+
+    let top = &r.root_causes.all.by_category[0];
+    assert_eq!(
+        (
+            top.name.as_deref(),
+            top.incidents,
+            top.customers_affected,
+            top.customer_minutes,
+            top.unmeasured
+        ),
+        (Some("network"), 1, 50000, 1_250_000, 0)
+    );
+    let names: Vec<Option<&str>> = r
+        .root_causes
+        .all
+        .by_category
+        .iter()
+        .map(|x| x.name.as_deref())
+        .collect();
+    // configuration: 3000×60 + 12000×43 = 696,000; capacity: 200×1440 = 288,000.
+    assert_eq!(
+        names,
+        [
+            Some("network"),
+            Some("configuration"),
+            Some("capacity"),
+            Some("dependency")
+        ]
+    );
+    assert_eq!(r.root_causes.all.by_category[1].customer_minutes, 696_000);
+    assert_eq!(r.root_causes.all.by_category[3].unmeasured, 1);
+    let window_services: Vec<Option<&str>> = r
+        .root_causes
+        .window
+        .by_service
+        .iter()
+        .map(|x| x.name.as_deref())
+        .collect();
+    assert_eq!(
+        window_services,
+        [Some("checkout"), Some("edge"), Some("payments")]
+    );
+
+    let pairs: Vec<(&str, &str, usize, usize)> = r
+        .recurrences
+        .pairs
+        .iter()
+        .map(|p| {
+            (
+                p.category.as_str(),
+                p.service.as_str(),
+                p.incidents.len(),
+                p.in_window,
+            )
+        })
+        .collect();
+    assert_eq!(pairs, [("configuration", "checkout", 2, 1)]);
+    assert_eq!(r.recurrences.pairs[0].customers_affected, 15000);
+    assert_eq!(r.recurrences.pairs[0].customer_minutes, 696_000);
+    let repeat = &r.recurrences.after_fix[0];
+    assert_eq!(r.recurrences.after_fix.len(), 1);
+    assert_eq!(
+        (
+            repeat.incident.as_str(),
+            repeat.earlier.as_str(),
+            repeat.category.as_str()
+        ),
+        (
+            "2026-11-22-checkout-latency",
+            "2026-09-28-checkout-config-push",
+            "configuration"
+        )
+    );
+    assert_eq!(
+        (
+            repeat.services.clone(),
+            repeat.fixed_on.as_str(),
+            repeat.in_window
+        ),
+        (vec!["checkout".to_string()], "2026-10-14", true)
+    );
+
+    let lessons: Vec<(&str, &str)> = r
+        .lessons
+        .iter()
+        .map(|l| (l.coe.as_str(), l.lesson.as_str()))
+        .collect();
+    assert_eq!(
+        lessons,
+        [
+            (
+                "2026-11-20-dns-outage",
+                "Resolver failover was never exercised."
+            ),
+            (
+                "2026-11-22-checkout-latency",
+                "Global config pushes skip the canary stage."
+            )
+        ]
+    );
+    let o = &r.overdue_coes[0];
+    assert_eq!(
+        (o.id.as_str(), o.due.as_str(), o.days_late, o.answered),
+        ("2026-10-30-search-index-lag", "2026-11-13", 12, 5)
+    );
+    assert_eq!(
+        (o.title.as_str(), o.severity.as_str(), o.leader.as_str()),
+        ("Search results stale for a day", "SEV3", "Jane Doe")
+    );
+    assert_eq!(r.weekly.len(), 12);
+    let last = r.weekly.last().unwrap();
+    assert_eq!(
+        (last.since.as_str(), last.until.as_str(), last.incidents),
+        ("2026-11-19", "2026-11-25", 3)
+    );
+    assert_eq!(r.weekly.iter().map(|w| w.incidents).sum::<usize>(), 5);
+    assert!(r.unreadable.is_empty());
+}
+
+#[test]
+fn windows_from_the_command_line() {
+    let env = fixture();
+    let json = |args: &[&str]| -> JsonReport {
+        let mut all = vec!["report", "--format", "json"];
+        all.extend_from_slice(args);
+        let out = env.coe(&all).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let r = json(&["--since", "2026-09-01", "--until", "2026-10-31"]);
+    assert_eq!(
+        (
+            r.window.since.as_str(),
+            r.window.until.as_str(),
+            r.window.days
+        ),
+        ("2026-09-01", "2026-10-31", 61)
+    );
+    assert_eq!(r.summary.incidents, 2);
+    assert_eq!(r.weekly.len(), 12);
+    assert_eq!(
+        r.actions.done.len(),
+        1,
+        "the config push fix, done 2026-10-14"
+    );
+    let r = json(&["--last", "2w"]);
+    assert_eq!((r.window.since.as_str(), r.window.days), ("2026-11-12", 14));
+    let r = json(&["--last", "3d", "--until", "2026-11-22"]);
+    assert_eq!(
+        (r.window.since.as_str(), r.summary.incidents),
+        ("2026-11-20", 2)
+    );
+    let r = json(&["--since", "2026-11-25"]);
+    assert_eq!((r.window.days, r.summary.incidents), (1, 0));
+}
+
+#[test]
+fn bad_windows_are_usage_errors() {
+    let env = fixture();
+    for (args, expect) in [
+        (
+            &["report", "--since", "2026-12-01"][..],
+            "after its last day 2026-11-25",
+        ),
+        (
+            &["report", "--since", "2026-11-01", "--last", "7d"][..],
+            "cannot be used with",
+        ),
+        (&["report", "--since", "2026-02-30"][..], "not a real date"),
+        (&["report", "--last", "7m"][..], "such as 7d or 2w"),
+        (&["report", "--format", "pdf"][..], "invalid value 'pdf'"),
+    ] {
+        let out = env.coe(args).output().unwrap();
+        let text = env.transcript(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.contains(expect), "{args:?}: {text}");
+        assert!(out.stdout.is_empty(), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn empty_window_and_empty_repository() {
+    let env = TestEnv::new();
+    let out = env.coe(&["report"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let md = stdout(&out);
+    assert!(md.contains("No incidents started in this window."), "{md}");
+    assert!(md.contains("| **Median time to detect** | — |"), "{md}");
+    assert!(!md.contains("pie title"), "no pie without incidents: {md}");
+    assert!(md.contains("xychart-beta"), "{md}");
+    let html = env.coe(&["report", "-f", "html"]).output().unwrap();
+    assert_eq!(html.status.code(), Some(0));
+    assert_eq!(
+        stdout(&html).matches("<svg").count(),
+        1,
+        "the weekly chart only"
+    );
+}
+
+#[test]
+fn output_file() {
+    let env = fixture();
+    let out = env
+        .coe(&["report", "-f", "html", "-o", "out/weekly.html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    assert!(out.stdout.is_empty());
+    assert!(env.read("out/weekly.html").contains("<svg"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("out/weekly.html"));
+}
+
+#[test]
+fn template_override() {
+    let env = fixture();
+    env.write(
+        ".coe/templates/report.md.j2",
+        "# Weekly COEs {{ report.window.since }}..{{ report.window.until }}\n\
+         {% for i in report.incidents %}- {{ i.title }} ({{ i.severity }})\n{% endfor %}",
+    );
+    let out = env.coe(&["report"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    assert_eq!(
+        stdout(&out),
+        "# Weekly COEs 2026-11-19..2026-11-25\n\
+         - DNS resolution failures in eu-west (SEV1)\n\
+         - Checkout latency spike after config push (SEV2)\n\
+         - Payment timeouts at the bank gateway (SEV3)\n"
+    );
+    // A broken override is a clear error naming it.
+    env.write(".coe/templates/report.md.j2", "{% for %}");
+    let out = env.coe(&["report"]).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("template report.md.j2:1"), "{text}");
+    assert!(text.contains(".coe/templates/report.md.j2"), "{text}");
+}
+
+#[test]
+fn unreadable_files_are_named_not_dropped() {
+    let env = fixture();
+    env.write("coes/2026-11-23-broken.yaml", "version: 1\nid: [unclosed\n");
+    env.write(
+        "coes/2026-11-23-binary.yaml",
+        b"version: 1\ntitle: \xff\xfe\n",
+    );
+    for format in ["markdown", "json", "html"] {
+        let out = env.coe(&["report", "-f", format]).output().unwrap();
+        let text = env.transcript(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("cannot read coes/2026-11-23-broken.yaml:"),
+            "{text}"
+        );
+        assert!(
+            stderr
+                .contains("cannot read coes/2026-11-23-binary.yaml:2: the file is not valid UTF-8"),
+            "{text}"
+        );
+        assert!(
+            stderr.contains("error: 2 COE files could not be read; the report leaves them out"),
+            "{text}"
+        );
+        let body = stdout(&out);
+        assert!(
+            body.contains("2026-11-23-broken.yaml") && body.contains("2026-11-23-binary.yaml"),
+            "the report says what it left out: {body}"
+        );
+        assert!(
+            body.contains("2026-11-22-checkout-latency"),
+            "readable COEs are still reported"
+        );
+        if format == "json" {
+            let r: JsonReport = serde_json::from_str(&body).unwrap();
+            let files: Vec<(&str, &str)> = r
+                .unreadable
+                .iter()
+                .map(|u| (u.file.as_str(), u.error.as_str()))
+                .collect();
+            assert_eq!(
+                files[0],
+                (
+                    "coes/2026-11-23-binary.yaml",
+                    "line 2: the file is not valid UTF-8 text"
+                )
+            );
+            assert_eq!(files[1].0, "coes/2026-11-23-broken.yaml");
+            assert_eq!(r.summary.incidents, 3);
+        }
+    }
+    let out = env.coe(&["report"]).output().unwrap();
+    let head: Vec<&str> = std::str::from_utf8(&out.stdout)
+        .unwrap()
+        .lines()
+        .take(8)
+        .collect();
+    insta::assert_snapshot!(format!(
+        "--- stderr\n{}--- stdout (head)\n{}",
+        env.normalize(&String::from_utf8_lossy(&out.stderr)),
+        head.join("\n")
+    ));
+}
+
+/// Text typed by users, aimed at every place it is shown.
+const HOSTILE: &str = "<script>alert(1)</script> [x](javascript:alert(1)) a | b\nsecond line";
+
+fn hostile_env() -> TestEnv {
+    let env = TestEnv::new();
+    let actions = [(
+        "CA-1",
+        HOSTILE,
+        "<img src=x onerror=alert(1)>",
+        "2026-11-20",
+        "open",
+        None,
+    )];
+    let services = ["</svg><script>alert(1)</script>", "a|b"];
+    let lessons = [HOSTILE];
+    write_coes(
+        &env,
+        &[Spec {
+            id: "2026-11-21-hostile",
+            title: HOSTILE,
+            severity: "SEV2",
+            status: "draft",
+            services: &services,
+            started: "2026-11-21T10:00:00Z",
+            detected: Some("2026-11-21T10:05:00Z"),
+            mitigated: Some("2026-11-21T10:30:00Z"),
+            customers: Some(10),
+            category: "<script>alert(1)</script>\"` ```\n# heading",
+            lessons: &lessons,
+            actions: &actions,
+            complete: true,
+        }],
+    );
+    env.write(
+        "coes/2026-11-21-hostile.yaml",
+        env.read("coes/2026-11-21-hostile.yaml").replace(
+            "kind: prevent\n",
+            "kind: prevent\n    link: \"javascript:alert(1)\"\n",
+        ),
+    );
+    env
+}
+
+#[test]
+fn hostile_text_is_inert_in_html() {
+    let env = hostile_env();
+    let out = env.coe(&["report", "-f", "html"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let html = stdout(&out);
+    assert!(!html.to_lowercase().contains("<script"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(!html.contains("href=\"javascript"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "shown as typed: {html}");
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert_eq!(html.matches("</svg>").count(), 2);
+    // Every row of the incidents table keeps its eight cells despite `|` and a newline.
+    let incidents = html
+        .split("<h2>Incidents</h2>")
+        .nth(1)
+        .and_then(|s| s.split("</table>").next())
+        .unwrap();
+    for row in incidents.split("<tr>").skip(2) {
+        assert_eq!(row.matches("<td").count(), 8, "{row}");
+    }
+    assert!(incidents.contains("a | b second line"), "{incidents}");
+}
+
+#[test]
+fn hostile_text_is_inert_in_markdown() {
+    let env = hostile_env();
+    let out = env.coe(&["report"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let md = stdout(&out);
+    // Table rows: the number of unescaped pipes is the header's.
+    for table in md.split("\n\n").filter(|b| b.starts_with('|')) {
+        let pipes = |line: &str| line.replace("\\|", "").matches('|').count();
+        let mut lines = table.lines();
+        let header = pipes(lines.next().unwrap());
+        for line in lines {
+            assert_eq!(pipes(line), header, "{line}\nin\n{table}");
+        }
+    }
+    // Every `<` and `]` typed is escaped, so no HTML tag or link opens.
+    let escaped = |pat: &str| md.match_indices(pat).all(|(i, _)| md[..i].ends_with('\\'));
+    assert!(escaped("<"), "{md}");
+    assert!(escaped("](javascript"), "{md}");
+    // Mermaid blocks stay closed: exactly two fences open and two close.
+    assert_eq!(md.matches("```mermaid").count(), 2, "{md}");
+    assert_eq!(md.matches("```").count(), 4, "{md}");
+    let pie = md
+        .split("```mermaid\npie")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    assert!(
+        pie.contains("\"script alert(1) /script ' heading\" : 1"),
+        "{pie}"
+    );
+}
+
+/// Renders `dir`'s report as Markdown and HTML (today fixed at 2026-11-25), as
+/// `examples/demo/report.md` and `report.html` are kept: returns (markdown, html).
+pub fn render_demo(dir: &Path) -> (String, String) {
+    let run = |format: &str| {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("coe"));
+        crate::common::hermetic(&mut cmd, dir);
+        let out = cmd
+            .current_dir(dir)
+            .args(["report", "-f", format])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    };
+    (run("markdown"), run("html"))
+}
+
+/// Fails when `dir/report.md` or `dir/report.html` is not what `coe report` renders now;
+/// with `COE_UPDATE_DEMO=1` (or when a file is missing) writes them instead.
+pub fn check_demo_current(dir: &Path) {
+    let (md, html) = render_demo(dir);
+    let update = std::env::var_os("COE_UPDATE_DEMO").is_some_and(|v| v == "1");
+    for (name, text) in [("report.md", md), ("report.html", html)] {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(current) if !update => assert!(
+                current == text,
+                "{} is out of date; run `COE_UPDATE_DEMO=1 cargo test demo` and commit it",
+                path.display()
+            ),
+            _ => std::fs::write(&path, text).unwrap(),
+        }
+    }
+}
+
+#[test]
+fn demo_report_is_current() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
+    if demo.join(".coe.yaml").is_file() {
+        check_demo_current(&demo);
+    }
+    // The check itself, on the fixture: writes once, then passes, then catches a change.
+    let env = fixture();
+    check_demo_current(&env.root);
+    assert!(env
+        .read("report.md")
+        .contains("# COE report: 2026-11-19 to 2026-11-25"));
+    check_demo_current(&env.root);
+    env.write("report.md", "stale");
+    let stale = std::panic::catch_unwind(|| check_demo_current(&env.root));
+    assert!(stale.is_err(), "a stale report is caught");
+}
