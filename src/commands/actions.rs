@@ -20,8 +20,12 @@ use crate::ui::{self, style};
 /// of them. With --fail, exits with status 1 when any listed action is overdue, for a
 /// scheduled CI job.
 ///
-/// Example: coe actions --overdue --fail
+/// Examples:
+///   coe actions --overdue --fail
+///   coe actions --owner team-platform --status open
+///   coe actions --format json
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct ActionsArgs {
     /// Only actions that are open and past due
     #[arg(long)]
@@ -150,17 +154,12 @@ pub fn run(ctx: &Context, args: ActionsArgs) -> Result<ExitCode> {
     }
     let overdue = rows.iter().filter(|r| r.days_overdue.is_some()).count();
     if args.fail && overdue > 0 {
-        ui::error_line(&format!(
-            "error: {} overdue",
-            if overdue == 1 {
-                "1 corrective action is".to_string()
-            } else {
-                format!(
-                    "{} are",
-                    plural(overdue, "corrective action", "corrective actions")
-                )
-            }
-        ));
+        let what = if overdue == 1 {
+            "1 corrective action is overdue".to_string()
+        } else {
+            format!("{overdue} corrective actions are overdue")
+        };
+        ui::error(&what, &[], None);
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

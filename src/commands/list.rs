@@ -19,8 +19,12 @@ use crate::ui::{self, style};
 /// Newest incident first. Filters combine: a COE is listed when it matches all of them; a
 /// filter given several values (repeated or comma-separated) matches any of them.
 ///
-/// Example: coe list --status draft,review --since 2026-11-01
+/// Examples:
+///   coe list
+///   coe list --status draft,review --since 2026-11-01
+///   coe list --incomplete --service checkout --format json
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct ListArgs {
     /// Only COEs with this status
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS")]
@@ -121,7 +125,7 @@ impl Filter {
         (self.status.is_empty() || self.status.contains(&coe.status))
             && self
                 .since
-                .map_or(true, |since| coe.incident.started.date() >= since)
+                .is_none_or(|since| coe.incident.started.date() >= since)
             && (self.service.is_empty()
                 || coe.services.iter().any(|s| {
                     self.service

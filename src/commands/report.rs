@@ -28,8 +28,12 @@ use crate::{store, ui};
 /// with inline SVG charts; JSON is described in the README. The layout comes from the
 /// template report.md.j2, overridable in .coe/templates/.
 ///
-/// Example: coe report --last 7d -o weekly.md
+/// Examples:
+///   coe report --last 7d -o weekly.md
+///   coe report --since 2026-10-01 --until 2026-12-31 --format html -o q4.html
+///   coe report --format json | jq .summary
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReportArgs {
     /// First day of the report (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", value_parser = parse_date, conflicts_with = "last")]
@@ -176,11 +180,15 @@ pub fn finish(unreadable: &[Unreadable], what: &str) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let n = unreadable.len();
-    ui::error_line(&format!(
-        "error: {} could not be read; {what} {} out\n  hint: run `coe check` to see every problem",
-        crate::coe::plural(n, "COE file", "COE files"),
-        if n == 1 { "it" } else { "them" }
-    ));
+    ui::error(
+        &format!(
+            "{} could not be read; {what} {} out",
+            crate::coe::plural(n, "COE file", "COE files"),
+            if n == 1 { "it" } else { "them" }
+        ),
+        &[],
+        Some("run `coe check` to see every problem"),
+    );
     ExitCode::from(2)
 }
 

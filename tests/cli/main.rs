@@ -10,7 +10,7 @@ mod init;
 mod list;
 mod new;
 mod pty;
-mod report;
 mod reliability;
+mod report;
 mod roundtrip;
 mod show;
