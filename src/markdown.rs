@@ -163,6 +163,7 @@ h1,h2,h3{line-height:1.25}h1{border-bottom:1px solid #d1d9e0;padding-bottom:.3em
 h2{border-bottom:1px solid #d1d9e0;padding-bottom:.3em;margin-top:1.8em}
 table{border-collapse:collapse;margin:1em 0;display:block;overflow-x:auto}
 th,td{border:1px solid #d1d9e0;padding:4px 10px;text-align:left;vertical-align:top}
+td[align=right],th[align=right]{text-align:right}td[align=center],th[align=center]{text-align:center}
 th{background:#f6f8fa}tr:nth-child(2n) td{background:#fbfcfd}
 blockquote{margin:0;padding:0 1em;color:#59636e;border-left:.25em solid #d1d9e0}
 code{background:#eff1f3;border-radius:4px;padding:.1em .3em}

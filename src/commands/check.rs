@@ -31,6 +31,7 @@ use crate::{store, ui};
 ///   coe check --format github --incidents incidents.txt
 ///   coe check --strict coes/2026-11-22-checkout-latency.yaml
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct CheckArgs {
     /// COE files to check [default: every file in the COE directory]
     #[arg(value_name = "FILE")]

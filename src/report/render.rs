@@ -58,18 +58,6 @@ pub fn html(report: &Report, repo_root: Option<&Path>) -> Result<String> {
             ),
         ),
     ];
-    // The shared page style left-aligns every cell, which would override comrak's `align`
-    // attribute on the numeric columns; user text cannot form this markup (comrak escapes
-    // `"` and `<` in text).
-    body = body
-        .replace(
-            "<td align=\"right\">",
-            "<td align=\"right\" style=\"text-align:right\">",
-        )
-        .replace(
-            "<th align=\"right\">",
-            "<th align=\"right\" style=\"text-align:right\">",
-        );
     for (marker, chart) in charts {
         body = body.replace(
             &format!("<p>{marker}</p>"),
