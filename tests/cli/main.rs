@@ -5,6 +5,7 @@ mod actions;
 mod bad_input;
 mod check;
 mod common;
+mod demo;
 mod ecosystem;
 mod init;
 mod list;
