@@ -1,0 +1,44 @@
+//! Loads every COE of a repository the way `coe check`, `list`, `report` and `actions` do
+//! (`store::load_all`: list, read and parse in parallel) and does nothing else: the floor
+//! those commands build on, for `scripts/bench.sh`.
+//!
+//! ```sh
+//! cargo run --release --example load -- /tmp/coe-10k
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let dir = std::env::args_os()
+        .nth(1)
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let started = Instant::now();
+    let result = coe::config::Repo::discover(&dir).and_then(|repo| coe::store::load_all(&repo));
+    let loaded = match result {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let elapsed = started.elapsed();
+    let failed: Vec<_> = loaded.iter().filter(|l| l.result.is_err()).collect();
+    eprintln!(
+        "Loaded {} in {:.1} ms; {} could not be parsed.",
+        coe::coe::plural(loaded.len(), "COE", "COEs"),
+        elapsed.as_secs_f64() * 1000.0,
+        failed.len()
+    );
+    for l in failed.iter().take(5) {
+        if let Err(e) = &l.result {
+            eprintln!("  {}", coe::store::describe(&l.path, e));
+        }
+    }
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
