@@ -192,9 +192,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     let _guard = WRITE_LOCK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".coe-")
-        .suffix(".tmp")
+    // A replaced file keeps its mode; a new one gets the usual 0666 less the umask, like
+    // any file an editor creates (tempfile's own default, 0600, would hide it from others).
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".coe-").suffix(".tmp");
+    let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
+    if let Some(permissions) = existing.or_else(new_file_permissions) {
+        builder.permissions(permissions);
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes)
@@ -213,9 +219,52 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     Ok(())
 }
 
+#[cfg(unix)]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt as _;
+    Some(std::fs::Permissions::from_mode(0o666))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_readable_by_others_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        write_atomic(&path, b"one", false).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o044, 0o044 & !umask_guess(), "mode {mode:o}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"two", true).unwrap();
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+    }
+
+    /// The umask, read back from a file created with mode 0666.
+    #[cfg(unix)]
+    fn umask_guess() -> u32 {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let dir = tempfile::tempdir().unwrap();
+        let probe = dir.path().join("probe");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .mode(0o666)
+            .open(&probe)
+            .unwrap();
+        !std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777
+    }
 
     #[test]
     fn atomic_write_replaces_and_refuses_clobber() {
