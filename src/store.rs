@@ -259,7 +259,7 @@ mod tests {
         let probe = dir.path().join("probe");
         std::fs::OpenOptions::new()
             .write(true)
-            .create(true)
+            .create_new(true)
             .mode(0o666)
             .open(&probe)
             .unwrap();
