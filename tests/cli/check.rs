@@ -430,7 +430,7 @@ fn many_files_check_quickly_in_parallel() {
 fn readme_lists_every_rule() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let section = &readme[readme.find("## coe check").unwrap()..];
+    let section = &readme[readme.find("## `coe check`").unwrap()..];
     for rule in coe::check::Rule::ALL {
         assert!(
             section.contains(&format!("| `{}` |", rule.as_str())),
