@@ -1,10 +1,7 @@
 //! `coe actions`: corrective actions across COEs, filters, JSON, and the CI gate.
 
+use crate::common::stdout;
 use crate::report::{fixture, JsonAction};
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn table_soonest_due_first() {

@@ -98,6 +98,11 @@ impl TestEnv {
     }
 }
 
+/// A finished command's stdout as text.
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// The environment every test command runs with.
 pub fn hermetic(cmd: &mut std::process::Command, home: &Path) {
     cmd.env_clear()

@@ -8,14 +8,10 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::common::{complete_coe, TestEnv};
+use crate::common::{complete_coe, stdout, TestEnv};
 
 const ID: &str = "2026-11-22-checkout-latency";
 const STARTED: &str = "2026-11-22T09:58:00Z";
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

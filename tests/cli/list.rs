@@ -2,12 +2,8 @@
 
 use serde::Deserialize;
 
-use crate::common::TestEnv;
+use crate::common::{stdout, TestEnv};
 use crate::report::fixture;
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 #[test]
 fn table_newest_first() {

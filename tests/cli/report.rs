@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::common::TestEnv;
+use crate::common::{stdout, TestEnv};
 
 /// A corrective action of a fixture: id, action, owner, due, status, done.
 pub type ActionSpec<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, Option<&'a str>);
@@ -236,10 +236,6 @@ pub fn fixture_specs() -> Vec<Spec<'static>> {
             complete: false,
         },
     ]
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
