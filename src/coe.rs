@@ -459,11 +459,20 @@ pub fn is_placeholder(text: &str) -> bool {
     {
         return true;
     }
-    let upper = t.to_ascii_uppercase();
-    ["TODO", "TBD", "FIXME", "XXX"].iter().any(|p| {
-        upper
-            .strip_prefix(p)
-            .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+    const MARKERS: [&str; 4] = ["TODO", "TBD", "FIXME", "XXX"];
+    // The marker alone, in any case and with punctuation ("todo", "TBD."), or written in
+    // capitals and followed by a note ("TODO: ask the DBA", "TBD pending analysis"); never
+    // an answer that merely starts with the word ("Todo service returned 500s").
+    let is_marker_alone = |word: &str| {
+        let bare = word.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+        MARKERS.iter().any(|m| bare.eq_ignore_ascii_case(m))
+    };
+    if is_marker_alone(t) {
+        return true;
+    }
+    MARKERS.iter().any(|m| {
+        t.strip_prefix(m)
+            .is_some_and(|rest| rest.starts_with([':', ' ', '(', ',', '.', ';']))
     })
 }
 
@@ -591,6 +600,16 @@ impl Coe {
             "corrective_actions" => self.corrective_actions.len(),
             _ => 0,
         }
+    }
+
+    /// The date by which this COE must be complete: `due_days` after the incident started
+    /// (the calendar's last day when that is beyond it).
+    pub fn due_date(&self, config: &Config) -> Date {
+        let days = i64::from(config.due_days);
+        self.incident
+            .started
+            .date()
+            .saturating_add(jiff::SignedDuration::from_hours(days.saturating_mul(24)))
     }
 
     /// Minutes from started to mitigated, when mitigated is known and not before started.
@@ -769,10 +788,29 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        for p in ["", "  ", "TODO", "todo: fill in", "TBD", "...", "…", "TBD."] {
+        for p in [
+            "",
+            "  ",
+            "TODO",
+            "todo",
+            "TODO: fill in",
+            "TBD",
+            "...",
+            "…",
+            "TBD.",
+            "TBD pending analysis",
+            "FIXME (ask DBA)",
+        ] {
             assert!(is_placeholder(p), "{p:?}");
         }
-        for a in ["None: no data exposed", "Todos service crashed", "Tbdx"] {
+        for a in [
+            "None: no data exposed",
+            "Todos service crashed",
+            "Tbdx",
+            "Todo service returned 500s",
+            "XXX-large payloads were not tested",
+            "todo: the to-do list app",
+        ] {
             assert!(!is_placeholder(a), "{a:?}");
         }
     }

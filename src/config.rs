@@ -90,7 +90,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Config::parse(&text).map_err(|e| {
+        let config = Config::parse(&text).map_err(|e| {
             let at = e
                 .location()
                 .map(|l| format!(":{}", l.line()))
@@ -101,8 +101,67 @@ impl Config {
                 strip_location(&e.to_string())
             ))
             .hint("see the README's \"Configuration\" section for the keys `.coe.yaml` accepts")
-            .into()
-        })
+        })?;
+        if let Some((key, problem)) = config.problem() {
+            let line = text
+                .lines()
+                .position(|l| l.starts_with(&format!("{key}:")))
+                .map(|i| format!(":{}", i + 1))
+                .unwrap_or_default();
+            return Err(UserError::new(format!(
+                "{}{line}: invalid configuration: `{key}` {problem}",
+                path.display()
+            ))
+            .into());
+        }
+        Ok(config)
+    }
+
+    /// The first key whose value makes no sense, and why.
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        fn duplicate(items: &[String]) -> Option<&String> {
+            items
+                .iter()
+                .enumerate()
+                .find(|(i, x)| items[..*i].contains(x))
+                .map(|(_, x)| x)
+        }
+        if self.dir.as_os_str().is_empty() {
+            return Some(("dir", "must name a directory, such as `coes`".into()));
+        }
+        if self.due_days > 3650 {
+            return Some((
+                "due_days",
+                format!("is {}; it must be at most 3650 (ten years)", self.due_days),
+            ));
+        }
+        if !(1..=20).contains(&self.min_whys) {
+            return Some((
+                "min_whys",
+                format!("is {}; it must be from 1 to 20", self.min_whys),
+            ));
+        }
+        for (key, list) in [
+            ("severities", &self.severities),
+            ("categories", &self.categories),
+        ] {
+            if list.is_empty() {
+                return Some((key, "must list at least one value".into()));
+            }
+            if let Some(item) = list.iter().find(|s| s.trim().is_empty()) {
+                return Some((key, format!("has an empty value ({item:?})")));
+            }
+            if let Some(item) = duplicate(list) {
+                return Some((key, format!("lists `{item}` twice")));
+            }
+        }
+        if self.blame_terms.iter().any(|t| t.trim().is_empty()) {
+            return Some((
+                "blame_terms",
+                "has an empty phrase, which would match everything".into(),
+            ));
+        }
+        None
     }
 
     /// Parses configuration text; an empty file is the defaults.
@@ -191,10 +250,12 @@ impl Repo {
 
     /// A repository at `root` with this configuration; checks the COE directory stays inside.
     pub fn at(root: PathBuf, mut config: Config, has_config_file: bool) -> Result<Repo> {
+        let mut source = "`dir:` in .coe.yaml";
         if let Some(dir) = std::env::var_os("COE_DIR").filter(|d| !d.is_empty()) {
             config.dir = PathBuf::from(dir);
+            source = "COE_DIR";
         }
-        let coe_dir = resolve_inside(&root, &config.dir)?;
+        let coe_dir = resolve_inside(&root, &config.dir, source)?;
         Ok(Repo {
             root,
             config,
@@ -216,7 +277,7 @@ impl Repo {
 
 /// `root/dir`, normalised, refused when it leaves `root` (`..`, an absolute path elsewhere,
 /// or a symlink out).
-fn resolve_inside(root: &Path, dir: &Path) -> Result<PathBuf> {
+fn resolve_inside(root: &Path, dir: &Path, source: &str) -> Result<PathBuf> {
     let joined = root.join(dir);
     let mut normal = PathBuf::new();
     for part in joined.components() {
@@ -231,12 +292,13 @@ fn resolve_inside(root: &Path, dir: &Path) -> Result<PathBuf> {
     let real = normal.canonicalize().unwrap_or_else(|_| normal.clone());
     if !normal.starts_with(root) || !real.starts_with(root) {
         return Err(UserError::new(format!(
-            "{}: the COE directory `{}` is outside the repository {}",
-            CONFIG_FILE,
+            "the COE directory `{}` (from {source}) is outside the repository {}",
             dir.display(),
             root.display()
         ))
-        .hint("set `dir:` to a path inside the repository, such as `coes`")
+        .hint(format!(
+            "set {source} to a path inside the repository, such as `coes`"
+        ))
         .into());
     }
     Ok(normal)
@@ -260,6 +322,23 @@ mod tests {
     }
 
     #[test]
+    fn senseless_values_are_refused() {
+        let bad = |text: &str| {
+            Config::parse(text)
+                .ok()
+                .and_then(|c| c.problem())
+                .map(|(k, _)| k)
+        };
+        assert_eq!(bad("due_days: 99999999\n"), Some("due_days"));
+        assert_eq!(bad("min_whys: 0\n"), Some("min_whys"));
+        assert_eq!(bad("severities: []\n"), Some("severities"));
+        assert_eq!(bad("categories: [a, b, a]\n"), Some("categories"));
+        assert_eq!(bad("blame_terms: [\"\"]\n"), Some("blame_terms"));
+        assert_eq!(bad("due_days: 0\nmin_whys: 5\n"), None);
+        assert_eq!(Config::default().problem(), None);
+    }
+
+    #[test]
     fn unknown_key_is_an_error() {
         assert!(Config::parse("due_dayz: 7\n").is_err());
     }
@@ -267,8 +346,8 @@ mod tests {
     #[test]
     fn dir_outside_is_refused() {
         let root = std::env::temp_dir();
-        assert!(resolve_inside(&root, Path::new("../elsewhere")).is_err());
-        assert!(resolve_inside(&root, Path::new("/etc")).is_err());
-        assert!(resolve_inside(&root, Path::new("coes/../coes")).is_ok());
+        assert!(resolve_inside(&root, Path::new("../elsewhere"), "dir").is_err());
+        assert!(resolve_inside(&root, Path::new("/etc"), "dir").is_err());
+        assert!(resolve_inside(&root, Path::new("coes/../coes"), "dir").is_ok());
     }
 }

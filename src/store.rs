@@ -128,6 +128,10 @@ pub fn read_text(path: &Path) -> Result<String, ParseError> {
             None,
         ));
     }
+    // A byte-order mark (some Windows editors add one) is not part of the YAML.
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -178,17 +182,34 @@ pub fn save(path: &Path, coe: &Coe) -> Result<()> {
 /// Writes a new COE file, failing with `AlreadyExists` when the path is taken: two writers
 /// racing for one id never overwrite each other.
 pub fn create(path: &Path, coe: &Coe) -> Result<()> {
+    create_parent(path)?;
     write_atomic(path, format::to_yaml(coe).as_bytes(), false)
 }
 
-/// Writes `bytes` to `path` atomically; `overwrite: false` fails when `path` exists.
+/// Creates the directory a file goes in (the COE directory on the first `coe new`).
+pub fn create_parent(path: &Path) -> Result<()> {
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) => std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating directory {}", dir.display())),
+        None => Ok(()),
+    }
+}
+
+/// Writes `bytes` to `path` atomically; `overwrite: false` fails when `path` exists. The
+/// directory must exist: a mistyped `-o` path is an error, not a new directory.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("creating directory {}", dir.display()))?;
+    if !dir.is_dir() {
+        return Err(crate::error::UserError::new(format!(
+            "cannot write {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        ))
+        .into());
+    }
     let _guard = WRITE_LOCK
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -185,11 +185,7 @@ fn action_ids(coe: &Coe, issues: &mut Vec<Issue>) {
 
 /// The date by which a COE must be complete: `due_days` after the incident started.
 pub fn due_date(coe: &Coe, config: &Config) -> Date {
-    let started = coe.incident.started.date();
-    started
-        .checked_add(jiff::Span::new().days(i64::from(config.due_days)))
-        // A `due_days` beyond the calendar's end means "never due".
-        .unwrap_or(Date::MAX)
+    coe.due_date(config)
 }
 
 fn days_between(from: Date, to: Date) -> i64 {
@@ -288,7 +284,13 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
                     parts.join(" and ")
                 ),
             ));
-            if gaps.iter().any(|g| g.field == "root_cause.whys") {
+            // Within the window, nag only about questions the author has started: a fresh
+            // pager skeleton is not a finding, even with --strict.
+            let root_cause_started = !is_placeholder(&coe.root_cause.summary);
+            let past_question_5 = !coe.lessons.is_empty()
+                || !coe.corrective_actions.is_empty()
+                || coe.status != Status::Draft;
+            if root_cause_started && gaps.iter().any(|g| g.field == "root_cause.whys") {
                 let have = coe
                     .root_cause
                     .whys
@@ -307,7 +309,7 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
                     ),
                 ));
             }
-            if gaps.iter().any(|g| g.field == "implications.security") {
+            if past_question_5 && gaps.iter().any(|g| g.field == "implications.security") {
                 issues.push(Issue::new(
                     Rule::Security,
                     Severity::Warning,

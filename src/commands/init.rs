@@ -76,10 +76,12 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
     let keep = repo.coe_dir.join(".gitkeep");
     let schema_path = root.join(super::schema::SCHEMA_FILE);
     store::write_atomic(&config_path, text.as_bytes(), false)?;
+    store::create_parent(&keep)?;
     if !keep.exists() {
         store::write_atomic(&keep, b"", false)?;
     }
     let schema = super::schema::to_text(&super::schema::coe_schema());
+    store::create_parent(&schema_path)?;
     store::write_atomic(&schema_path, schema.as_bytes(), true)?;
     ui::status(
         "Created",

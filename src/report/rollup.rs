@@ -533,7 +533,7 @@ fn overdue_coes(coes: &[Coe], complete: &[bool], config: &Config, today: Date) -
         .zip(complete)
         .filter(|(_, complete)| !**complete)
         .filter_map(|(coe, _)| {
-            let due = add_days(coe.incident.started.date(), i64::from(config.due_days));
+            let due = coe.due_date(config);
             (today > due).then(|| OverdueCoe {
                 id: coe.id.clone(),
                 title: coe.title.clone(),

@@ -279,7 +279,7 @@ fn given_files_only() {
     );
     assert_eq!(code, Some(0), "{text}");
     assert!(
-        text.contains("checked 1 COE: 0 errors, 2 warnings, 1 note"),
+        text.contains("checked 1 COE: 0 errors, 0 warnings, 1 note"),
         "{text}"
     );
     // From a subdirectory, paths are relative to where coe runs; output to the root.

@@ -67,6 +67,7 @@ fn completions_for_an_unknown_shell_is_a_usage_error() {
 #[test]
 fn completions_to_a_file() {
     let env = TestEnv::empty();
+    std::fs::create_dir(env.root.join("out")).unwrap();
     let out = env
         .coe(&["completions", "bash", "-o", "out/coe.bash"])
         .output()

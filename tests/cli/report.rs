@@ -765,6 +765,22 @@ fn empty_window_and_empty_repository() {
 #[test]
 fn output_file() {
     let env = fixture();
+    // A mistyped directory is an error, not a new directory.
+    let missing = env
+        .coe(&["report", "-o", "nowhere/weekly.md"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        missing.status.code(),
+        Some(2),
+        "{}",
+        env.transcript(&missing)
+    );
+    assert!(env
+        .transcript(&missing)
+        .contains("the directory nowhere does not exist"));
+    assert!(!env.root.join("nowhere").exists());
+    std::fs::create_dir(env.root.join("out")).unwrap();
     let out = env
         .coe(&["report", "-f", "html", "-o", "out/weekly.html"])
         .output()
