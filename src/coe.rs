@@ -228,14 +228,14 @@ pub struct CorrectiveAction {
     #[serde(default, deserialize_with = "text")]
     pub owner: String,
     /// When it is due.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "date")]
     #[schemars(with = "Option<DateSchema>")]
     pub due: Option<Date>,
     /// open | done | wontfix
     #[serde(default)]
     pub status: ActionStatus,
     /// When it was done (set by coe when the status becomes done).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "date")]
     #[schemars(with = "Option<DateSchema>")]
     pub done: Option<Date>,
     /// The ticket that tracks it.
@@ -443,6 +443,22 @@ impl JsonSchema for DateSchema {
 /// A text answer: `key:` with nothing after it (YAML null) reads as empty.
 fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An optional calendar date, `YYYY-MM-DD`, with a message people understand.
+fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(d)? else { return Ok(None) };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let shaped = text.len() == 10 && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    match text.parse::<Date>() {
+        Ok(date) if shaped => Ok(Some(date)),
+        Ok(_) => Err(serde::de::Error::custom(format!("`{text}` is not a date: use YYYY-MM-DD, such as 2026-12-15"))),
+        Err(_) if shaped => Err(serde::de::Error::custom(format!("`{text}` is not a real calendar date"))),
+        Err(_) => Err(serde::de::Error::custom(format!("`{text}` is not a date: use YYYY-MM-DD, such as 2026-12-15"))),
+    }
 }
 
 /// A list answer: `key:` with nothing after it (YAML null) reads as empty.
@@ -741,7 +757,7 @@ pub fn id_problem(id: &str) -> Option<String> {
         return bad("the part after the date must be lowercase letters, digits and `-`");
     }
     if slug.len() > 64 {
-        return bad("the slug is longer than 60 characters");
+        return bad("the part after the date is longer than 64 characters");
     }
     None
 }

@@ -75,12 +75,22 @@ pub fn metadata(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, given: &Gi
             coe.incident.started = s;
         }
     }
-    let day = coe.incident.started.date();
     for (key, label) in [
         ("detected", "Detected"),
         ("mitigated", "Mitigated"),
         ("resolved", "Resolved"),
     ] {
+        let inc = &coe.incident;
+        // Each time is at or after the ones before it.
+        let after = [&inc.mitigated, &inc.detected]
+            .into_iter()
+            .skip(match key {
+                "detected" => 2,
+                "mitigated" => 1,
+                _ => 0,
+            })
+            .find_map(|s| s.clone())
+            .unwrap_or_else(|| inc.started.clone());
         if given.contains(key) {
             continue;
         }
@@ -90,15 +100,58 @@ pub fn metadata(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, given: &Gi
             _ => &mut coe.incident.resolved,
         };
         let current = slot.clone();
-        *slot = ask_time(
-            p,
-            &format!("{label} (optional)"),
-            current.as_ref(),
-            Some(day),
-            false,
-        )?;
+        *slot = ask_later_time(p, &format!("{label} (optional)"), current.as_ref(), &after)?;
     }
     Ok(())
+}
+
+/// An optional time at or after `after`; `HH:MM` is the first such time after `after`
+/// (the next day when the clock has gone past midnight).
+fn ask_later_time(
+    p: &mut dyn Prompter,
+    prompt: &str,
+    current: Option<&Stamp>,
+    after: &Stamp,
+) -> Result<Option<Stamp>> {
+    loop {
+        let answer = p.input(
+            &format!("{prompt} [RFC 3339, or HH:MM UTC]"),
+            current.map(Stamp::as_str),
+        )?;
+        let answer = answer.trim();
+        if answer.is_empty() {
+            return Ok(current.cloned());
+        }
+        match parse_time_after(answer, after) {
+            Ok((stamp, rolled)) => {
+                if rolled {
+                    p.say(&format!("  Taken as the next day: {stamp}."));
+                }
+                return Ok(Some(stamp));
+            }
+            Err(e) => p.say(&format!("  {e}")),
+        }
+    }
+}
+
+/// Parses a time that must not be before `after`: RFC 3339, or `HH:MM` (UTC) on `after`'s
+/// day, or the day after when that would be earlier. Returns the time and whether it rolled
+/// over to the next day.
+pub fn parse_time_after(text: &str, after: &Stamp) -> Result<(Stamp, bool), String> {
+    let mut stamp = parse_time(text, Some(after.date()))?;
+    let mut rolled = false;
+    let is_clock_time = text.parse::<jiff::civil::Time>().is_ok();
+    if is_clock_time && stamp.at() < after.at() {
+        let next_day = after.date().tomorrow().map_err(|e| e.to_string())?;
+        stamp = parse_time(text, Some(next_day))?;
+        rolled = true;
+    }
+    if stamp.at() < after.at() {
+        return Err(format!(
+            "{stamp} is before {after}: times go started, detected, mitigated, resolved"
+        ));
+    }
+    Ok((stamp, rolled))
 }
 
 /// Asks one of the seven questions.
@@ -218,8 +271,23 @@ pub fn question(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, q: &Questi
             })?;
         }
         "corrective_actions" => {
-            let current = std::mem::take(&mut coe.corrective_actions);
-            let mut next_number = current.len() + 1;
+            let mut current = std::mem::take(&mut coe.corrective_actions);
+            if !current.is_empty() {
+                p.say("  Where does each corrective action stand?");
+            }
+            for action in &mut current {
+                update_status(p, action)?;
+            }
+            // New actions are numbered after the highest existing `CA-n`.
+            let mut next_number = current
+                .iter()
+                .filter_map(|a| {
+                    a.id.strip_prefix("CA-")
+                        .and_then(|n| n.parse::<usize>().ok())
+                })
+                .max()
+                .unwrap_or(0)
+                + 1;
             let mut actions = ask_items(
                 p,
                 &prompt("corrective_actions"),
@@ -298,6 +366,25 @@ pub fn walk(
         question(p, coe, config, q)?;
         save(coe)?;
     }
+    Ok(())
+}
+
+/// Asks where an existing corrective action stands; `done` gets today's date when it
+/// becomes done, and loses it when it is reopened.
+fn update_status(p: &mut dyn Prompter, action: &mut CorrectiveAction) -> Result<()> {
+    let statuses: Vec<&str> = ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let current = ActionStatus::ALL
+        .iter()
+        .position(|s| *s == action.status)
+        .unwrap_or(0);
+    let label = format!("  {} {}", action.id, shorten(&action.action, 60));
+    let status = ActionStatus::ALL[p.select(&label, &statuses, current)?];
+    if status == ActionStatus::Done && action.done.is_none() {
+        action.done = Some(today());
+    } else if status != ActionStatus::Done {
+        action.done = None;
+    }
+    action.status = status;
     Ok(())
 }
 
@@ -625,6 +712,88 @@ mod tests {
         assert_eq!(
             saves[0].incident.mitigated.as_ref().map(Stamp::as_str),
             Some("2026-11-22T10:41:00Z")
+        );
+    }
+
+    #[test]
+    fn editing_actions_updates_their_status_and_numbers_new_ones_after_the_highest() {
+        let mut coe = draft();
+        let mut p = ScriptedPrompter::new([
+            "A",
+            "prevent",
+            "t",
+            "2026-12-01",
+            "open",
+            "",
+            "B",
+            "detect",
+            "t",
+            "2026-12-02",
+            "open",
+            "",
+            "",
+        ]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[6]).unwrap();
+        coe.corrective_actions.remove(0); // leaves CA-2 alone
+                                          // CA-2 becomes done; keep it; add one more.
+        let mut p = ScriptedPrompter::new([
+            "done",
+            "y",
+            "C",
+            "process",
+            "t",
+            "2026-12-03",
+            "open",
+            "",
+            "",
+        ]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[6]).unwrap();
+        let ids: Vec<&str> = coe
+            .corrective_actions
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(ids, ["CA-2", "CA-3"]);
+        assert_eq!(coe.corrective_actions[0].status, ActionStatus::Done);
+        assert_eq!(coe.corrective_actions[0].done, Some(today()));
+        // Reopened: the done date goes.
+        let mut p = ScriptedPrompter::new(["open", "open", "y", ""]);
+        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[6]).unwrap();
+        assert_eq!(coe.corrective_actions[0].done, None);
+    }
+
+    #[test]
+    fn later_times_roll_past_midnight_and_never_go_back() {
+        let started: Stamp = "2026-11-22T23:50:00Z".parse().unwrap();
+        let (t, rolled) = parse_time_after("00:30", &started).unwrap();
+        assert_eq!((t.as_str(), rolled), ("2026-11-23T00:30:00Z", true));
+        let (t, rolled) = parse_time_after("23:55", &started).unwrap();
+        assert_eq!((t.as_str(), rolled), ("2026-11-22T23:55:00Z", false));
+        assert!(parse_time_after("2026-11-22T09:00:00Z", &started).is_err());
+
+        let mut coe = draft();
+        coe.incident.started = started;
+        let mut p = ScriptedPrompter::new([
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "23:55",
+            "2026-11-21T00:00:00Z",
+            "00:30",
+            "",
+        ]);
+        metadata(&mut p, &mut coe, &Config::default(), &Given::new()).unwrap();
+        assert_eq!(
+            coe.incident.mitigated.as_ref().map(Stamp::as_str),
+            Some("2026-11-23T00:30:00Z")
+        );
+        assert!(
+            p.transcript.iter().any(|l| l.contains("is before")),
+            "{:?}",
+            p.transcript
         );
     }
 

@@ -7,7 +7,7 @@ use anyhow::Result;
 use super::Context;
 use crate::coe::Status;
 use crate::error::UserError;
-use crate::{store, ui};
+use crate::{check, store, ui};
 
 /// Mark a complete COE closed, and commit
 ///
@@ -41,6 +41,34 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
             list.join("\n")
         ))
         .hint(format!("run `coe edit {}` to answer the rest", coe.id))
+        .code(1)
+        .into());
+    }
+    // Complete is not enough: a COE that `coe check` rejects (a category not configured,
+    // times out of order, ...) must not be closed either.
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let errors: Vec<String> =
+        check::rules::check_coe(&coe, &file_name, &repo.config, crate::coe::today())
+            .into_iter()
+            .filter(|issue| issue.severity == check::Severity::Error)
+            .map(|issue| match issue.field {
+                Some(field) => format!("  - {}: {} ({field})", issue.rule.as_str(), issue.message),
+                None => format!("  - {}: {}", issue.rule.as_str(), issue.message),
+            })
+            .collect();
+    if !errors.is_empty() {
+        return Err(UserError::new(format!(
+            "{} has errors, so it cannot be closed:\n{}",
+            repo.relative(&path).display(),
+            errors.join("\n")
+        ))
+        .hint(format!(
+            "fix them (`coe edit {}` or by hand), then close it",
+            coe.id
+        ))
         .code(1)
         .into());
     }

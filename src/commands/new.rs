@@ -197,6 +197,13 @@ pub fn conclude(
             coe.status = Status::Review;
         }
     } else {
+        if coe.status != Status::Draft {
+            p.say(&format!(
+                "The COE is no longer complete, so it goes back from {} to draft.",
+                coe.status
+            ));
+            coe.status = Status::Draft;
+        }
         p.say(&format!("Still to answer ({}):", missing.len()));
         for m in &missing {
             p.say(&format!(
@@ -296,16 +303,14 @@ fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, Given)> {
         None => Stamp::from(jiff::Timestamp::now()),
     };
     let day = Some(started.date());
+    // Each time is at or after the one before it; `HH:MM` rolls past midnight.
+    let mut previous = started.clone();
     let mut time = |flag: &'static str, value: &Option<String>| -> Result<Option<Stamp>> {
-        match value {
-            Some(s) => {
-                given.insert(flag);
-                Ok(Some(
-                    interview::parse_time(s, day).map_err(|e| bad(flag, e))?,
-                ))
-            }
-            None => Ok(None),
-        }
+        let Some(text) = value else { return Ok(None) };
+        given.insert(flag);
+        let (stamp, _) = interview::parse_time_after(text, &previous).map_err(|e| bad(flag, e))?;
+        previous = stamp.clone();
+        Ok(Some(stamp))
     };
     let detected = time("detected", &args.detected)?;
     let mitigated = time("mitigated", &args.mitigated)?;

@@ -158,6 +158,19 @@ fn bad_flags_are_clear_errors() {
             "due `tomorrow`: expected a date",
         ),
         (&["new", "--no-input"], "needs a title"),
+        (
+            &[
+                "new",
+                "--no-input",
+                "--title",
+                "x",
+                "--started",
+                "2026-11-22T10:00:00Z",
+                "--detected",
+                "2026-11-22T09:00:00Z",
+            ],
+            "--detected: 2026-11-22T09:00:00Z is before 2026-11-22T10:00:00Z",
+        ),
     ];
     for (args, message) in cases {
         let out = env.coe(args).output().unwrap();
@@ -215,6 +228,53 @@ fn close_refuses_an_incomplete_coe_listing_what_is_missing() {
         .output()
         .unwrap();
     insta::assert_snapshot!("close_incomplete", env.transcript(&out));
+}
+
+#[test]
+fn close_refuses_a_complete_coe_that_check_rejects() {
+    let env = TestEnv::new();
+    let id = "2026-11-22-checkout-latency";
+    let text = complete_coe(id, "2026-11-22T09:58:00Z")
+        .replace("category: configuration", "category: gremlins");
+    env.write(&format!("coes/{id}.yaml"), text);
+    let out = env.coe(&["close", id]).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("has errors, so it cannot be closed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("category: root-cause category `gremlins`") || text.contains("gremlins"),
+        "{text}"
+    );
+    assert!(env
+        .read(&format!("coes/{id}.yaml"))
+        .contains("status: review"));
+}
+
+#[test]
+fn times_given_as_flags_roll_past_midnight() {
+    let env = TestEnv::new();
+    env.coe(&[
+        "new",
+        "--no-input",
+        "--title",
+        "Late night",
+        "--started",
+        "2026-11-22T23:50:00Z",
+        "--detected",
+        "23:58",
+        "--mitigated",
+        "00:40",
+    ])
+    .assert()
+    .success();
+    let yaml = env.read("coes/2026-11-22-late-night.yaml");
+    assert!(
+        yaml.contains("mitigated: \"2026-11-23T00:40:00Z\""),
+        "{yaml}"
+    );
 }
 
 #[test]
