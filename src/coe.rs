@@ -228,14 +228,22 @@ pub struct CorrectiveAction {
     #[serde(default, deserialize_with = "text")]
     pub owner: String,
     /// When it is due.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "date")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date"
+    )]
     #[schemars(with = "Option<DateSchema>")]
     pub due: Option<Date>,
     /// open | done | wontfix
     #[serde(default)]
     pub status: ActionStatus,
     /// When it was done (set by coe when the status becomes done).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "date")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "date"
+    )]
     #[schemars(with = "Option<DateSchema>")]
     pub done: Option<Date>,
     /// The ticket that tracks it.
@@ -447,17 +455,33 @@ fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 /// An optional calendar date, `YYYY-MM-DD`, with a message people understand.
 fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
-    let Some(text) = Option::<String>::deserialize(d)? else { return Ok(None) };
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let shaped = text.len() == 10 && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    match text.parse::<Date>() {
-        Ok(date) if shaped => Ok(Some(date)),
-        Ok(_) => Err(serde::de::Error::custom(format!("`{text}` is not a date: use YYYY-MM-DD, such as 2026-12-15"))),
-        Err(_) if shaped => Err(serde::de::Error::custom(format!("`{text}` is not a real calendar date"))),
-        Err(_) => Err(serde::de::Error::custom(format!("`{text}` is not a date: use YYYY-MM-DD, such as 2026-12-15"))),
+    parse_date(text).map(Some).map_err(serde::de::Error::custom)
+}
+
+/// Parses a calendar date written `YYYY-MM-DD` (exactly that shape, and a real date).
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let t = text.trim();
+    let shaped = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    match t.parse::<Date>() {
+        Ok(date) if shaped => Ok(date),
+        Err(_) if shaped => Err(format!("`{t}` is not a real calendar date")),
+        _ => Err(format!(
+            "`{t}` is not a date: use YYYY-MM-DD, such as 2026-12-15"
+        )),
     }
 }
 
@@ -738,15 +762,7 @@ pub fn id_problem(id: &str) -> Option<String> {
         (Some(d), Some(rest)) if rest.starts_with('-') => (d, &rest[1..]),
         _ => return bad("expected YYYY-MM-DD-slug"),
     };
-    if date.parse::<Date>().is_err()
-        || !date.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        })
-    {
+    if parse_date(date).is_err() {
         return bad("it must start with a real date, YYYY-MM-DD");
     }
     if slug.is_empty()

@@ -106,23 +106,7 @@ pub fn window(
 }
 
 /// Parses a calendar date written `YYYY-MM-DD`.
-pub fn parse_date(text: &str) -> Result<Date, String> {
-    let t = text.trim();
-    let shape = t.len() == 10
-        && t.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    match t.parse::<Date>() {
-        Ok(date) if shape => Ok(date),
-        Ok(_) => Err(format!("`{t}` is not a date written YYYY-MM-DD")),
-        Err(_) if shape => Err(format!("`{t}` is not a real date")),
-        Err(_) => Err(format!("`{t}` is not a date written YYYY-MM-DD")),
-    }
-}
+pub use crate::coe::parse_date;
 
 /// Parses a span of days: `7d`, `2w`, or a bare number of days.
 pub fn parse_span(text: &str) -> Result<i64, String> {
@@ -202,7 +186,7 @@ mod tests {
         assert_eq!(parse_date("2026-11-19"), Ok(date(2026, 11, 19)));
         assert!(parse_date("2026-02-30")
             .unwrap_err()
-            .contains("not a real date"));
+            .contains("not a real calendar date"));
         assert!(parse_date("19/11/2026").is_err());
         assert!(parse_date("2026-11-19T00:00:00Z").is_err());
     }
