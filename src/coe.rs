@@ -792,6 +792,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_required_field_of_the_seven_questions_is_checked() {
+        let config = Config::default();
+        let complete =
+            crate::format::parse(include_str!("../fuzz/seeds/load_coe/complete.yaml")).unwrap();
+        assert!(
+            complete.missing(&config).is_empty(),
+            "{:?}",
+            complete.missing(&config)
+        );
+        let empty =
+            crate::format::parse(include_str!("../fuzz/seeds/load_coe/minimal.yaml")).unwrap();
+        let missing: Vec<String> = empty
+            .missing(&config)
+            .into_iter()
+            .map(|m| m.field)
+            .collect();
+        let required: Vec<&str> = QUESTIONS
+            .iter()
+            .flat_map(|q| q.required_fields())
+            .map(|f| f.path)
+            .collect();
+        assert_eq!(missing, required);
+        for q in &QUESTIONS {
+            assert!(crate::format::to_yaml(&complete)
+                .contains(&format!("# {}. {}\n{}:", q.number, q.text, q.section)));
+        }
+    }
+
+    #[test]
     fn slugs() {
         assert_eq!(
             slugify("Checkout latency spike after config push"),

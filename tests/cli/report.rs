@@ -731,7 +731,10 @@ fn bad_windows_are_usage_errors() {
             &["report", "--since", "2026-11-01", "--last", "7d"][..],
             "cannot be used with",
         ),
-        (&["report", "--since", "2026-02-30"][..], "not a real calendar date"),
+        (
+            &["report", "--since", "2026-02-30"][..],
+            "not a real calendar date",
+        ),
         (&["report", "--last", "7m"][..], "such as 7d or 2w"),
         (&["report", "--format", "pdf"][..], "invalid value 'pdf'"),
     ] {
