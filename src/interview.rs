@@ -158,7 +158,9 @@ pub fn parse_time_after(text: &str, after: &Stamp) -> Result<(Stamp, bool), Stri
 pub fn question(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, q: &Question) -> Result<()> {
     p.say("");
     p.say(&format!("{}. {}", q.number, q.text));
-    p.say(&format!("   {}", q.help));
+    for line in wrap(q.help, 76) {
+        p.say(&format!("   {line}"));
+    }
     let prompt = |path: &str| {
         q.fields
             .iter()
@@ -509,7 +511,7 @@ fn ask_time(
     let hint = if day.is_some() {
         " [RFC 3339, or HH:MM UTC]"
     } else {
-        " [RFC 3339, e.g. 2026-11-22T09:58:00Z]"
+        " [RFC 3339, UTC or with an offset]"
     };
     loop {
         let answer = p.input(&format!("{prompt}{hint}"), current.map(Stamp::as_str))?;
@@ -554,6 +556,25 @@ pub fn parse_time(text: &str, day: Option<Date>) -> Result<Stamp, String> {
 
 fn today() -> Date {
     crate::coe::today()
+}
+
+/// Word-wraps text to lines of at most `width` characters (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// Splits a comma-separated answer into trimmed, non-empty items.
@@ -795,6 +816,18 @@ mod tests {
             "{:?}",
             p.transcript
         );
+    }
+
+    #[test]
+    fn help_is_wrapped_for_an_80_column_terminal() {
+        for q in &QUESTIONS {
+            let lines = wrap(q.help, 76);
+            assert!(lines.iter().all(|l| l.chars().count() <= 76), "{lines:?}");
+            assert_eq!(
+                lines.join(" "),
+                q.help.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
     }
 
     #[test]
