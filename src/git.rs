@@ -307,7 +307,7 @@ fn insert(
     };
     let new_entry = tree_entry(name.as_bytes(), is_tree, oid);
     let pieces = splice_entry(data, name.as_bytes(), is_tree, &new_entry)?;
-    write_tree(repo, &odb, &pieces)
+    write_tree(repo, &pieces)
 }
 
 /// A tree object's content, read by coe itself or by libgit2.
@@ -345,21 +345,13 @@ fn read_tree<'o>(
 
 /// Stores the tree made of `pieces`, as an uncompressed loose object (see `git/loose.rs`).
 #[cfg(unix)]
-fn write_tree(
-    repo: &Repository,
-    _odb: &git2::Odb<'_>,
-    pieces: &[&[u8]],
-) -> Result<Oid, git2::Error> {
+fn write_tree(repo: &Repository, pieces: &[&[u8]]) -> Result<Oid, git2::Error> {
     loose::write_tree(&repo.commondir().join("objects"), pieces)
 }
 
 #[cfg(not(unix))]
-fn write_tree(
-    _repo: &Repository,
-    odb: &git2::Odb<'_>,
-    pieces: &[&[u8]],
-) -> Result<Oid, git2::Error> {
-    odb.write(git2::ObjectType::Tree, &pieces.concat())
+fn write_tree(repo: &Repository, pieces: &[&[u8]]) -> Result<Oid, git2::Error> {
+    repo.odb()?.write(git2::ObjectType::Tree, &pieces.concat())
 }
 
 /// One entry of a raw git tree object: `<mode> <name>\0<object id>`.
@@ -453,7 +445,7 @@ fn splice_entry<'a>(
     new_entry: &'a [u8],
 ) -> Result<Vec<&'a [u8]>, git2::Error> {
     let mut pieces = Vec::with_capacity(4);
-    // The start of the run of entries copied as they are, and the current entry's start.
+    // Where the run of entries copied as they are starts, and where the entries read end.
     let mut run = 0;
     let mut pos = 0;
     let mut placed = false;
@@ -666,5 +658,63 @@ mod tests {
             .unwrap()
             .iter()
             .all(|s| s.path() != Some("coes/b.yaml")));
+    }
+
+    #[test]
+    fn commits_on_a_repository_made_by_git_satisfy_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .args(args)
+                .current_dir(&root)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}: {out:?}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        git(&["init", "-q"]);
+        git(&["config", "user.name", "T"]);
+        git(&["config", "user.email", "t@example.com"]);
+        std::fs::create_dir_all(root.join("coes")).unwrap();
+        for i in 0..300 {
+            std::fs::write(
+                root.join(format!("coes/2026-01-01-c{i:03}.yaml")),
+                i.to_string(),
+            )
+            .unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "base"]);
+        let repo = Repository::open(&root).unwrap();
+        // The first commit reads git's compressed tree, the next ones coe's own.
+        let names = [
+            "2026-02-01-new.yaml",
+            "2025-01-01-old.yaml",
+            "2026-01-01-c100.yaml",
+        ];
+        for name in names {
+            let path = root.join("coes").join(name);
+            std::fs::write(&path, format!("{name} by coe")).unwrap();
+            commit_paths(&repo, &[path], name).unwrap();
+        }
+        git(&["fsck", "--strict", "--no-progress"]);
+        assert_eq!(git(&["status", "--porcelain"]), "");
+        assert_eq!(
+            git(&["diff", "--name-only", "HEAD~3", "HEAD"]),
+            "coes/2025-01-01-old.yaml\ncoes/2026-01-01-c100.yaml\ncoes/2026-02-01-new.yaml\n"
+        );
+        assert_eq!(
+            git(&["ls-tree", "--name-only", "HEAD", "coes/"])
+                .lines()
+                .count(),
+            302
+        );
+        assert_eq!(
+            git(&["show", "HEAD:coes/2026-01-01-c100.yaml"]),
+            "2026-01-01-c100.yaml by coe"
+        );
     }
 }
