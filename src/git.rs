@@ -4,11 +4,13 @@
 //! Commits are built from HEAD's tree plus the changed blobs, never from the index, so what
 //! the user has staged is never swept into a coe commit. Only the trees on the changed
 //! paths are rewritten, by splicing the new entry into their raw bytes; nothing walks or
-//! hashes the work tree. The index is then updated for those paths alone, so `git status`
-//! stays clean for them. Git's own data model still makes a commit cost grow with the size
-//! of the COE directory (its tree object is rewritten) and of the index (read and written
-//! whole): about 30 ms more at 10,000 COEs, see BENCHMARKS.md. The branch is moved with a
-//! compare-and-swap and retried when another writer moved it first.
+//! hashes the work tree. Those trees are written uncompressed and read back without
+//! inflating (`git/loose.rs`). The index is then updated for those paths alone, its entries
+//! spliced in without parsing the rest (`git/index.rs`), so `git status` stays clean for
+//! them. Git's own data model still makes a commit cost grow with the size of the COE
+//! directory (its tree object is rewritten) and of the index (rewritten whole): about 4 ms
+//! more at 10,000 COEs, see BENCHMARKS.md. The branch is moved with a compare-and-swap and
+//! retried when another writer moved it first.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +18,11 @@ use anyhow::{anyhow, Context, Result};
 use git2::{ErrorCode, Oid, Repository, Signature};
 
 use crate::error::UserError;
+
+#[cfg(unix)]
+mod index;
+#[cfg(unix)]
+mod loose;
 
 /// How many times a commit is retried when another writer moves the branch first.
 const MAX_ATTEMPTS: usize = 50;
@@ -102,11 +109,25 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
                 workdir.display()
             )
         })?;
-        let content = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        // The stat data for the index is taken before the content is read, as `git add`
+        // does: a change made in between then shows as a change, never hides.
+        let read = || -> std::io::Result<(std::fs::Metadata, Vec<u8>)> {
+            use std::io::Read as _;
+            let mut file = std::fs::File::open(path)?;
+            let meta = file.metadata()?;
+            let mut content = Vec::new();
+            file.read_to_end(&mut content)?;
+            Ok((meta, content))
+        };
+        let (meta, content) = read().with_context(|| format!("reading {}", path.display()))?;
         let blob = repo
             .blob(&content)
             .with_context(|| format!("storing {} in git", rel.display()))?;
-        entries.push((rel.to_path_buf(), blob, content.len()));
+        entries.push(Staged {
+            rel: rel.to_path_buf(),
+            blob,
+            meta,
+        });
     }
 
     // One coe at a time moves the branch and rewrites the index: the index update is a
@@ -125,6 +146,15 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
     };
     update_index(repo, &entries).context("updating the git index")?;
     Ok(commit)
+}
+
+/// A file being committed: its path in the work tree, its blob, and its stat data for the
+/// index.
+struct Staged {
+    rel: PathBuf,
+    blob: Oid,
+    #[cfg_attr(not(unix), allow(dead_code))]
+    meta: std::fs::Metadata,
 }
 
 /// A lock file (`.git/coe.lock`) held while coe commits, so concurrent coe processes take
@@ -192,7 +222,7 @@ fn is_race(e: &git2::Error) -> bool {
 
 fn try_commit(
     repo: &Repository,
-    entries: &[(PathBuf, Oid, usize)],
+    entries: &[Staged],
     sig: &Signature,
     message: &str,
 ) -> Result<Oid, git2::Error> {
@@ -209,10 +239,9 @@ fn try_commit(
         None => Some(head.peel_to_commit()?),
     };
     let mut tree = parent.as_ref().map(|c| c.tree_id());
-    let odb = repo.odb()?;
-    for (rel, blob, _) in entries {
-        let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
-        tree = Some(insert(&odb, tree, &parts, *blob)?);
+    for file in entries {
+        let parts: Vec<&str> = file.rel.iter().filter_map(|p| p.to_str()).collect();
+        tree = Some(insert(repo, tree, &parts, file.blob)?);
     }
     let tree = repo.find_tree(tree.ok_or_else(|| git2::Error::from_str("nothing to commit"))?)?;
     let parents: Vec<&git2::Commit> = parent.iter().collect();
@@ -248,7 +277,7 @@ fn try_commit(
 /// directory into a map, sorts them and writes them back, which made a commit into a
 /// directory of 10,000 COEs several times slower than into an empty one.
 fn insert(
-    odb: &git2::Odb<'_>,
+    repo: &Repository,
     tree: Option<Oid>,
     parts: &[&str],
     blob: Oid,
@@ -261,8 +290,9 @@ fn insert(
             "`{name}` cannot be a name in a git tree"
         )));
     }
-    let existing = tree.map(|t| odb.read(t)).transpose()?;
-    let data = existing.as_ref().map_or(&[][..], |o| o.data());
+    let odb = repo.odb()?;
+    let existing = tree.map(|t| read_tree(repo, &odb, t)).transpose()?;
+    let data = existing.as_ref().map_or(&[][..], RawTree::data);
     let (is_tree, oid) = if rest.is_empty() {
         (false, blob)
     } else {
@@ -273,10 +303,55 @@ fn insert(
                 sub = Some(Oid::from_bytes(entry.oid)?);
             }
         }
-        (true, insert(odb, sub, rest, blob)?)
+        (true, insert(repo, sub, rest, blob)?)
     };
-    let spliced = splice_entry(data, name.as_bytes(), is_tree, oid)?;
-    odb.write(git2::ObjectType::Tree, &spliced)
+    let new_entry = tree_entry(name.as_bytes(), is_tree, oid);
+    let pieces = splice_entry(data, name.as_bytes(), is_tree, &new_entry)?;
+    write_tree(repo, &pieces)
+}
+
+/// A tree object's content, read by coe itself or by libgit2.
+enum RawTree<'o> {
+    #[cfg(unix)]
+    Loose(loose::LooseTree),
+    Odb(git2::OdbObject<'o>),
+}
+
+impl RawTree<'_> {
+    fn data(&self) -> &[u8] {
+        match self {
+            #[cfg(unix)]
+            RawTree::Loose(tree) => tree.data(),
+            RawTree::Odb(object) => object.data(),
+        }
+    }
+}
+
+/// Reads a tree: the uncompressed loose trees [`write_tree`] writes without inflating
+/// them, any other through libgit2.
+fn read_tree<'o>(
+    repo: &Repository,
+    odb: &'o git2::Odb<'_>,
+    oid: Oid,
+) -> Result<RawTree<'o>, git2::Error> {
+    #[cfg(unix)]
+    if let Some(tree) = loose::read_tree(&repo.commondir().join("objects"), oid)? {
+        return Ok(RawTree::Loose(tree));
+    }
+    #[cfg(not(unix))]
+    let _ = repo;
+    Ok(RawTree::Odb(odb.read(oid)?))
+}
+
+/// Stores the tree made of `pieces`, as an uncompressed loose object (see `git/loose.rs`).
+#[cfg(unix)]
+fn write_tree(repo: &Repository, pieces: &[&[u8]]) -> Result<Oid, git2::Error> {
+    loose::write_tree(&repo.commondir().join("objects"), pieces)
+}
+
+#[cfg(not(unix))]
+fn write_tree(repo: &Repository, pieces: &[&[u8]]) -> Result<Oid, git2::Error> {
+    repo.odb()?.write(git2::ObjectType::Tree, &pieces.concat())
 }
 
 /// One entry of a raw git tree object: `<mode> <name>\0<object id>`.
@@ -348,50 +423,68 @@ fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Orderi
     })
 }
 
-/// A raw tree with the entry `name` set to `oid` (a subtree when `is_tree`, else a regular
-/// file), replacing any entry of that name.
-fn splice_entry(data: &[u8], name: &[u8], is_tree: bool, oid: Oid) -> Result<Vec<u8>, git2::Error> {
+/// A raw tree entry: `<mode> <name>\0<object id>`, for a subtree when `is_tree`, else a
+/// regular file.
+fn tree_entry(name: &[u8], is_tree: bool, oid: Oid) -> Vec<u8> {
     let mode: &[u8] = if is_tree { b"40000" } else { b"100644" };
-    let mut new_entry = Vec::with_capacity(mode.len() + name.len() + 22);
-    new_entry.extend_from_slice(mode);
-    new_entry.push(b' ');
-    new_entry.extend_from_slice(name);
-    new_entry.push(0);
-    new_entry.extend_from_slice(oid.as_bytes());
+    let mut entry = Vec::with_capacity(mode.len() + name.len() + 22);
+    entry.extend_from_slice(mode);
+    entry.push(b' ');
+    entry.extend_from_slice(name);
+    entry.push(0);
+    entry.extend_from_slice(oid.as_bytes());
+    entry
+}
 
-    let mut out = Vec::with_capacity(data.len() + new_entry.len());
+/// The raw tree `data` with `new_entry` (named `name`) in its place, replacing any entry of
+/// that name, as pieces to be concatenated: runs of `data` and `new_entry`.
+fn splice_entry<'a>(
+    data: &'a [u8],
+    name: &[u8],
+    is_tree: bool,
+    new_entry: &'a [u8],
+) -> Result<Vec<&'a [u8]>, git2::Error> {
+    let mut pieces = Vec::with_capacity(4);
+    // Where the run of entries copied as they are starts, and where the entries read end.
+    let mut run = 0;
+    let mut pos = 0;
     let mut placed = false;
     for entry in tree_entries(data) {
         let entry = entry?;
+        let start = pos;
+        pos += entry.bytes.len();
         if entry.name == name {
+            pieces.push(&data[run..start]);
+            run = pos;
             continue;
         }
         if !placed && git_order(name, is_tree, entry.name, entry.is_tree()).is_lt() {
-            out.extend_from_slice(&new_entry);
+            pieces.push(&data[run..start]);
+            pieces.push(new_entry);
+            run = start;
             placed = true;
         }
-        out.extend_from_slice(entry.bytes);
+        // An entry of the same name sorts as `name` or as `name/`: none comes after this.
+        if placed && git_order(name, true, entry.name, entry.is_tree()).is_lt() {
+            pos = data.len();
+            break;
+        }
     }
+    pieces.push(&data[run..pos]);
     if !placed {
-        out.extend_from_slice(&new_entry);
+        pieces.push(new_entry);
     }
-    Ok(out)
+    pieces.retain(|p| !p.is_empty());
+    Ok(pieces)
 }
 
 /// Stages exactly these paths at the committed content, leaving every other index entry
 /// (the user's staged work) as it was. Retries while another process holds the index lock.
-fn update_index(repo: &Repository, entries: &[(PathBuf, Oid, usize)]) -> Result<(), git2::Error> {
+fn update_index(repo: &Repository, entries: &[Staged]) -> Result<(), git2::Error> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let result = (|| {
-            let mut index = repo.index()?;
-            index.read(false)?;
-            for (rel, _, _) in entries {
-                index.add_path(rel)?;
-            }
-            index.write()
-        })();
+        let result = stage(repo, entries);
         match result {
             Err(e) if attempt < MAX_ATTEMPTS && is_race(&e) => {
                 std::thread::sleep(std::time::Duration::from_millis(5 * attempt as u64));
@@ -399,6 +492,42 @@ fn update_index(repo: &Repository, entries: &[(PathBuf, Oid, usize)]) -> Result<
             other => return other,
         }
     }
+}
+
+/// One try of [`update_index`]: the index file spliced directly when it is of the usual
+/// kind (see `git/index.rs`), else through libgit2.
+fn stage(repo: &Repository, entries: &[Staged]) -> Result<(), git2::Error> {
+    #[cfg(unix)]
+    {
+        // With core.ignorecase, an entry differing only in case must be replaced.
+        let ignore_case = repo
+            .config()
+            .and_then(|c| c.get_bool("core.ignorecase"))
+            .unwrap_or(false);
+        let new: Option<Vec<index::NewEntry>> = entries
+            .iter()
+            .map(|file| {
+                let name = file
+                    .rel
+                    .iter()
+                    .map(|c| c.to_str())
+                    .collect::<Option<Vec<_>>>()?
+                    .join("/");
+                index::NewEntry::new(&name, file.blob, &file.meta)
+            })
+            .collect();
+        if let (false, Some(mut new)) = (ignore_case, new) {
+            if index::stage(repo.path(), &mut new)? == index::Staged::Done {
+                return Ok(());
+            }
+        }
+    }
+    let mut index = repo.index()?;
+    index.read(false)?;
+    for file in entries {
+        index.add_path(&file.rel)?;
+    }
+    index.write()
 }
 
 #[cfg(test)]
@@ -412,6 +541,14 @@ mod tests {
         cfg.set_str("user.name", "Test").unwrap();
         cfg.set_str("user.email", "test@example.com").unwrap();
         (dir, repo)
+    }
+
+    /// The raw tree `raw` with `name` set to `oid`.
+    fn with_entry(raw: &[u8], name: &str, is_tree: bool, oid: Oid) -> Vec<u8> {
+        let entry = tree_entry(name.as_bytes(), is_tree, oid);
+        splice_entry(raw, name.as_bytes(), is_tree, &entry)
+            .unwrap()
+            .concat()
     }
 
     #[test]
@@ -435,37 +572,31 @@ mod tests {
                 .map(|t| odb.read(t).unwrap().data().to_vec())
                 .unwrap_or_default();
             spliced = Some(
-                odb.write(
-                    git2::ObjectType::Tree,
-                    &splice_entry(&raw, name.as_bytes(), false, blob).unwrap(),
-                )
-                .unwrap(),
+                odb.write(git2::ObjectType::Tree, &with_entry(&raw, name, false, blob))
+                    .unwrap(),
             );
         }
         for dir in ["a", "a.yaml-dir", "a-"] {
             builder.insert(dir, sub, 0o040000).unwrap();
             let raw = odb.read(spliced.unwrap()).unwrap().data().to_vec();
             spliced = Some(
-                odb.write(
-                    git2::ObjectType::Tree,
-                    &splice_entry(&raw, dir.as_bytes(), true, sub).unwrap(),
-                )
-                .unwrap(),
+                odb.write(git2::ObjectType::Tree, &with_entry(&raw, dir, true, sub))
+                    .unwrap(),
             );
         }
         // Replacing an entry keeps one entry of that name.
         builder.insert("b", other, 0o100644).unwrap();
         let raw = odb.read(spliced.unwrap()).unwrap().data().to_vec();
-        let replaced = splice_entry(&raw, b"b", false, other).unwrap();
+        let replaced = with_entry(&raw, "b", false, other);
         assert_eq!(
             odb.write(git2::ObjectType::Tree, &replaced).unwrap(),
             builder.write().unwrap()
         );
         // Nested paths through `insert`.
-        let nested = insert(&odb, None, &["coes", "x.yaml"], blob).unwrap();
+        let nested = insert(&repo, None, &["coes", "x.yaml"], blob).unwrap();
         let tree = repo.find_tree(nested).unwrap();
         assert_eq!(tree.get_path(Path::new("coes/x.yaml")).unwrap().id(), blob);
-        assert!(insert(&odb, None, &["coes", ".."], blob).is_err());
+        assert!(insert(&repo, None, &["coes", ".."], blob).is_err());
         assert!(tree_entries(b"100644 broken").any(|e| e.is_err()));
     }
 
@@ -503,5 +634,87 @@ mod tests {
         assert!(!statuses
             .iter()
             .any(|s| s.path().is_some_and(|p| p.starts_with("coes/"))));
+    }
+
+    #[test]
+    fn commits_in_a_linked_worktree_share_the_objects() {
+        let (dir, repo) = repo_with_identity();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("coes")).unwrap();
+        std::fs::write(root.join("coes/a.yaml"), "a").unwrap();
+        commit_paths(&repo, &[root.join("coes/a.yaml")], "first").unwrap();
+        let other = tempfile::tempdir().unwrap();
+        let path = other.path().canonicalize().unwrap().join("wt");
+        repo.worktree("wt", &path, None).unwrap();
+        let wt = Repository::open(&path).unwrap();
+        std::fs::write(path.join("coes/b.yaml"), "b").unwrap();
+        let oid = commit_paths(&wt, &[path.join("coes/b.yaml")], "second").unwrap();
+        // The main repository sees the commit and its trees; the worktree is clean.
+        let tree = repo.find_commit(oid).unwrap().tree().unwrap();
+        assert!(tree.get_path(Path::new("coes/b.yaml")).is_ok());
+        assert!(wt.statuses(None).unwrap().is_empty());
+        assert!(repo
+            .statuses(None)
+            .unwrap()
+            .iter()
+            .all(|s| s.path() != Some("coes/b.yaml")));
+    }
+
+    #[test]
+    fn commits_on_a_repository_made_by_git_satisfy_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .args(args)
+                .current_dir(&root)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}: {out:?}");
+            String::from_utf8(out.stdout).unwrap()
+        };
+        git(&["init", "-q"]);
+        git(&["config", "user.name", "T"]);
+        git(&["config", "user.email", "t@example.com"]);
+        std::fs::create_dir_all(root.join("coes")).unwrap();
+        for i in 0..300 {
+            std::fs::write(
+                root.join(format!("coes/2026-01-01-c{i:03}.yaml")),
+                i.to_string(),
+            )
+            .unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "base"]);
+        let repo = Repository::open(&root).unwrap();
+        // The first commit reads git's compressed tree, the next ones coe's own.
+        let names = [
+            "2026-02-01-new.yaml",
+            "2025-01-01-old.yaml",
+            "2026-01-01-c100.yaml",
+        ];
+        for name in names {
+            let path = root.join("coes").join(name);
+            std::fs::write(&path, format!("{name} by coe")).unwrap();
+            commit_paths(&repo, &[path], name).unwrap();
+        }
+        git(&["fsck", "--strict", "--no-progress"]);
+        assert_eq!(git(&["status", "--porcelain"]), "");
+        assert_eq!(
+            git(&["diff", "--name-only", "HEAD~3", "HEAD"]),
+            "coes/2025-01-01-old.yaml\ncoes/2026-01-01-c100.yaml\ncoes/2026-02-01-new.yaml\n"
+        );
+        assert_eq!(
+            git(&["ls-tree", "--name-only", "HEAD", "coes/"])
+                .lines()
+                .count(),
+            302
+        );
+        assert_eq!(
+            git(&["show", "HEAD:coes/2026-01-01-c100.yaml"]),
+            "2026-01-01-c100.yaml by coe"
+        );
     }
 }

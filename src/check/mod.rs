@@ -169,14 +169,19 @@ pub struct Keys {
 
 /// Reads, parses and checks each file, in parallel, keeping the order of `paths`.
 pub fn check_files(paths: &[PathBuf], repo: &Repo, today: Date) -> Vec<Checked> {
+    let rules = rules::Rules::new(&repo.config, today);
     paths
         .par_iter()
-        .map(|path| check_file(path, repo, today))
+        .map(|path| check_file_with(path, repo, &rules))
         .collect()
 }
 
 /// Reads, parses and checks one file.
 pub fn check_file(path: &Path, repo: &Repo, today: Date) -> Checked {
+    check_file_with(path, repo, &rules::Rules::new(&repo.config, today))
+}
+
+fn check_file_with(path: &Path, repo: &Repo, rules: &rules::Rules) -> Checked {
     let display = display_path(repo, path);
     let text = match store::read_text(path) {
         Ok(text) => text,
@@ -211,7 +216,7 @@ pub fn check_file(path: &Path, repo: &Repo, today: Date) -> Checked {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let issues = rules::check_coe(&coe, &file_name, &repo.config, today);
+    let issues = rules.check(&coe, &file_name);
     let index = (!issues.is_empty()).then(|| LineIndex::new(&text));
     let findings = issues
         .into_iter()

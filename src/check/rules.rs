@@ -40,16 +40,41 @@ impl Issue {
 
 /// Runs every per-COE rule. `file_name` is the file's name (`<id>.yaml`).
 pub fn check_coe(coe: &Coe, file_name: &str, config: &Config, today: Date) -> Vec<Issue> {
-    let mut issues = Vec::new();
-    identity(coe, file_name, &mut issues);
-    incident_times(coe, &mut issues);
-    timeline_order(coe, &mut issues);
-    configured_values(coe, config, &mut issues);
-    action_ids(coe, &mut issues);
-    completeness(coe, config, today, &mut issues);
-    blame_language(coe, config, &mut issues);
-    overdue_actions(coe, today, &mut issues);
-    issues
+    Rules::new(config, today).check(coe, file_name)
+}
+
+/// The per-COE rules, prepared once for a run over many COEs.
+#[derive(Debug, Clone)]
+pub struct Rules<'c> {
+    config: &'c Config,
+    today: Date,
+    blame_terms: blame::Terms,
+}
+
+impl<'c> Rules<'c> {
+    /// The rules for this configuration, on `today`.
+    pub fn new(config: &'c Config, today: Date) -> Rules<'c> {
+        Rules {
+            config,
+            today,
+            blame_terms: blame::Terms::new(&config.blame_terms),
+        }
+    }
+
+    /// Runs every per-COE rule. `file_name` is the file's name (`<id>.yaml`).
+    pub fn check(&self, coe: &Coe, file_name: &str) -> Vec<Issue> {
+        let (config, today) = (self.config, self.today);
+        let mut issues = Vec::new();
+        identity(coe, file_name, &mut issues);
+        incident_times(coe, &mut issues);
+        timeline_order(coe, &mut issues);
+        configured_values(coe, config, &mut issues);
+        action_ids(coe, &mut issues);
+        completeness(coe, config, today, &mut issues);
+        blame_language(coe, &self.blame_terms, &mut issues);
+        overdue_actions(coe, today, &mut issues);
+        issues
+    }
 }
 
 /// `id`: the id is valid; `file-name`: the file is `<id>.yaml`.
@@ -361,13 +386,13 @@ pub fn free_text(coe: &Coe) -> Vec<(String, &str)> {
 }
 
 /// `blame`: configured blame phrases in any free-text answer.
-fn blame_language(coe: &Coe, config: &Config, issues: &mut Vec<Issue>) {
-    let terms = blame::terms(&config.blame_terms);
+fn blame_language(coe: &Coe, terms: &blame::Terms, issues: &mut Vec<Issue>) {
     if terms.is_empty() {
         return;
     }
+    let mut scratch = String::new();
     for (field, text) in free_text(coe) {
-        for term in blame::find(text, &terms) {
+        for term in terms.find(text, &mut scratch) {
             issues.push(Issue {
                 rule: Rule::Blame,
                 severity: Severity::Warning,

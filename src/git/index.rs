@@ -1,0 +1,726 @@
+//! Staging the few files coe commits by splicing their entries into git's index file.
+//!
+//! libgit2 reads the whole index into memory (an allocation, a path check and a hash-map
+//! insertion per entry, and a collision-detecting SHA-1 of the file), then writes it back
+//! the same way: about 10 ms at 10,000 COEs, the largest part of a commit. Here the
+//! entries are only scanned for their names and copied as they are, the new ones are
+//! spliced in at their place, and the file is hashed once on the way out.
+//!
+//! Only the common layout is handled: index version 2 or 3, no extension git requires
+//! readers to understand (split or sparse index), no merge conflict or file/directory clash
+//! on the staged paths, and plain non-executable files. Anything else returns
+//! [`Staged::Unsupported`] and the caller lets libgit2 do it.
+//!
+//! What git's own writers do to an index is kept: the file is replaced under
+//! `index.lock`; the cached tree of every directory on a staged path is invalidated (the
+//! `TREE` extension); entries whose modification time is not older than the index file
+//! are "smudged" (their size set to 0) so that git compares their content instead of
+//! trusting their stat data, which is what protects edits made in the same second as the
+//! last index write; resolve-undo records (`REUC`) are copied; the other optional
+//! extensions (untracked cache, fsmonitor, offset tables) describe the old entry list and
+//! are dropped, as libgit2 does. Like git (outside `git fsck`), the old file's checksum is
+//! not verified on read.
+
+use std::fs::{File, Metadata, OpenOptions};
+use std::io::{Read as _, Write as _};
+use std::os::unix::fs::MetadataExt as _;
+use std::path::{Path, PathBuf};
+
+use git2::{ErrorClass, ErrorCode, Oid};
+use sha1::{Digest as _, Sha1};
+
+/// The header: `DIRC`, the version and the number of entries.
+const HEADER_LEN: usize = 12;
+/// The trailing SHA-1 of everything before it.
+const CHECKSUM_LEN: usize = 20;
+/// An entry's fixed part: ten 32-bit stat fields, the object id and 16 bits of flags.
+const ENTRY_FIXED_LEN: usize = 62;
+/// Offsets in an entry.
+const MTIME_SECONDS: usize = 8;
+const MODE: usize = 24;
+const SIZE: usize = 36;
+const FLAGS: usize = 60;
+const NAME_MASK: u16 = 0x0fff;
+const EXTENDED: u16 = 0x4000;
+const GITLINK: u32 = 0o160000;
+const FILE_TYPE_MASK: u32 = 0o170000;
+
+/// A file to stage: its path in the repository (`/`-separated) and its index entry.
+pub(super) struct NewEntry {
+    name: Vec<u8>,
+    bytes: Vec<u8>,
+}
+
+impl NewEntry {
+    /// The index entry of `name` holding blob `oid`, with stat data `meta` taken from the
+    /// file before its content was read (as `git add` does); `None` when the file is not
+    /// a plain, non-executable file.
+    pub(super) fn new(name: &str, oid: Oid, meta: &Metadata) -> Option<NewEntry> {
+        if !meta.file_type().is_file() || meta.mode() & 0o111 != 0 || name.is_empty() {
+            return None;
+        }
+        let name = name.as_bytes().to_vec();
+        // Git truncates every stat field to 32 bits.
+        let fields = [
+            meta.ctime() as u32,
+            meta.ctime_nsec() as u32,
+            meta.mtime() as u32,
+            meta.mtime_nsec() as u32,
+            meta.dev() as u32,
+            meta.ino() as u32,
+            0o100644,
+            meta.uid(),
+            meta.gid(),
+            meta.size() as u32,
+        ];
+        let len = entry_len(ENTRY_FIXED_LEN + name.len());
+        let mut bytes = Vec::with_capacity(len);
+        for field in fields {
+            bytes.extend_from_slice(&field.to_be_bytes());
+        }
+        bytes.extend_from_slice(oid.as_bytes());
+        let flags = name.len().min(usize::from(NAME_MASK)) as u16;
+        bytes.extend_from_slice(&flags.to_be_bytes());
+        bytes.extend_from_slice(&name);
+        bytes.resize(len, 0);
+        Some(NewEntry { name, bytes })
+    }
+}
+
+/// What [`stage`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Staged {
+    /// The index now holds the new entries.
+    Done,
+    /// The index (or a file) is of a kind this module leaves to libgit2; nothing changed.
+    Unsupported,
+}
+
+/// Stages `entries` in the index of the repository whose git directory is `git_dir`.
+/// Fails with [`ErrorCode::Locked`] while another process holds `index.lock`.
+pub(super) fn stage(git_dir: &Path, entries: &mut [NewEntry]) -> Result<Staged, git2::Error> {
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    if entries.windows(2).any(|w| w[0].name == w[1].name) {
+        return Ok(Staged::Unsupported);
+    }
+    let lock = Lock::acquire(git_dir.join("index.lock"))?;
+    let index_path = git_dir.join("index");
+    let mut file = match File::open(&index_path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Staged::Unsupported),
+        Err(e) => return Err(io_error(&index_path, e)),
+    };
+    let written = file
+        .metadata()
+        .map_err(|e| io_error(&index_path, e))?
+        .mtime();
+    let mut data = Vec::new();
+    file.read_to_end(&mut data)
+        .map_err(|e| io_error(&index_path, e))?;
+    drop(file);
+    let Some(pieces) = splice(&mut data, written, entries) else {
+        return Ok(Staged::Unsupported);
+    };
+    let pieces: Vec<&[u8]> = pieces
+        .iter()
+        .map(|piece| match piece {
+            Piece::Old(range) => &data[range.clone()],
+            Piece::New(i) => &entries[*i].bytes,
+            Piece::Bytes(bytes) => bytes,
+        })
+        .collect();
+    lock.commit(&pieces, &index_path)?;
+    Ok(Staged::Done)
+}
+
+/// A piece of the new index: a range of the old one, a new entry, or new bytes.
+enum Piece {
+    Old(std::ops::Range<usize>),
+    New(usize),
+    Bytes(Vec<u8>),
+}
+
+/// Appends `range` of the old index to `pieces`, joining it to the previous range when
+/// they touch.
+fn push_old(pieces: &mut Vec<Piece>, range: std::ops::Range<usize>) {
+    if let Some(Piece::Old(last)) = pieces.last_mut() {
+        if last.end == range.start {
+            last.end = range.end;
+            return;
+        }
+    }
+    pieces.push(Piece::Old(range));
+}
+
+/// The index `data` (written at `written`, in seconds) with `entries` (sorted by name)
+/// added or replacing entries of the same name, as pieces to write one after the other
+/// (without the checksum); `None` when the index is not of a kind this module handles, or
+/// not well formed. Racily clean entries are smudged in `data`.
+fn splice(data: &mut [u8], written: i64, entries: &[NewEntry]) -> Option<Vec<Piece>> {
+    if data.len() < HEADER_LEN + CHECKSUM_LEN || &data[..4] != b"DIRC" {
+        return None;
+    }
+    let version = be32(data, 4)?;
+    if version != 2 && version != 3 {
+        return None;
+    }
+    let count = be32(data, 8)? as usize;
+    let body_end = data.len() - CHECKSUM_LEN;
+
+    let mut pieces = vec![Piece::Bytes(Vec::new())];
+    let mut next_new = 0;
+    let mut replaced = 0;
+    let mut previous: Option<(usize, usize, u16)> = None;
+    let mut pos = HEADER_LEN;
+    for _ in 0..count {
+        let (name_start, name_end, end, stage) = parse_entry(data, pos, version, body_end)?;
+        let name = &data[name_start..name_end];
+        // Entries are sorted by name, then stage; anything else is a corrupt index.
+        if let Some((s, e, prev_stage)) = previous {
+            if (&data[s..e], prev_stage) >= (name, stage) {
+                return None;
+            }
+        }
+        previous = Some((name_start, name_end, stage));
+        for new in entries {
+            if clashes(&new.name, name) {
+                return None;
+            }
+        }
+        while next_new < entries.len() && entries[next_new].name.as_slice() < name {
+            pieces.push(Piece::New(next_new));
+            next_new += 1;
+        }
+        if entries.get(next_new).is_some_and(|e| e.name == name) {
+            if stage != 0 {
+                // A merge conflict on the path: libgit2 records its resolution.
+                return None;
+            }
+            replaced += 1;
+            pos = end;
+            continue;
+        }
+        // Racily clean: git cannot tell an edit made in the same second as the index
+        // write from the recorded stat data; a zero size makes it compare the content.
+        let mode = be32(data, pos + MODE)?;
+        if i64::from(be32(data, pos + MTIME_SECONDS)?) >= written
+            && mode & FILE_TYPE_MASK != GITLINK
+        {
+            data[pos + SIZE..pos + SIZE + 4].fill(0);
+        }
+        push_old(&mut pieces, pos..end);
+        pos = end;
+    }
+    pieces.extend((next_new..entries.len()).map(Piece::New));
+    let total = u32::try_from(count - replaced + entries.len()).ok()?;
+    let mut header = data[..HEADER_LEN].to_vec();
+    header[8..].copy_from_slice(&total.to_be_bytes());
+    pieces[0] = Piece::Bytes(header);
+
+    while pos < body_end {
+        let signature = data.get(pos..pos + 4)?;
+        let size = be32(data, pos + 4)? as usize;
+        let ext_end = (pos + 8).checked_add(size).filter(|&e| e <= body_end)?;
+        match signature {
+            b"TREE" => {
+                let names: Vec<&[u8]> = entries.iter().map(|e| e.name.as_slice()).collect();
+                let mut tree = Vec::with_capacity(size);
+                let mut at = pos + 8;
+                invalidate_tree(&data[..ext_end], &mut at, &mut tree, &names, 0)?;
+                if at != ext_end {
+                    return None;
+                }
+                let mut ext = b"TREE".to_vec();
+                ext.extend_from_slice(&u32::try_from(tree.len()).ok()?.to_be_bytes());
+                ext.extend_from_slice(&tree);
+                pieces.push(Piece::Bytes(ext));
+            }
+            b"REUC" => push_old(&mut pieces, pos..ext_end),
+            // An extension git requires readers to understand (split index, sparse index).
+            [first, ..] if !first.is_ascii_uppercase() => return None,
+            _ => {}
+        }
+        pos = ext_end;
+    }
+    Some(pieces)
+}
+
+/// The name's range, the entry's end and its stage, for the entry at `pos`.
+fn parse_entry(
+    data: &[u8],
+    pos: usize,
+    version: u32,
+    body_end: usize,
+) -> Option<(usize, usize, usize, u16)> {
+    let flags = be16(data, pos + FLAGS)?;
+    let mut name_start = pos + ENTRY_FIXED_LEN;
+    if flags & EXTENDED != 0 {
+        if version < 3 {
+            return None;
+        }
+        name_start += 2;
+    }
+    let name_len = usize::from(flags & NAME_MASK);
+    let name_end = if name_len < usize::from(NAME_MASK) {
+        name_start + name_len
+    } else {
+        name_start
+            + data
+                .get(name_start..body_end)?
+                .iter()
+                .position(|&b| b == 0)?
+    };
+    if *data.get(name_end)? != 0 || name_end == name_start {
+        return None;
+    }
+    let end = pos + entry_len(name_end - pos);
+    if end > body_end {
+        return None;
+    }
+    Some((name_start, name_end, end, (flags >> 12) & 3))
+}
+
+/// An entry's length on disk: its fixed part and name, NUL-padded to a multiple of 8 (at
+/// least one NUL).
+fn entry_len(fixed_and_name: usize) -> usize {
+    (fixed_and_name + 8) & !7
+}
+
+/// Whether a file at `new` and a file at `existing` cannot both be in the index: one is
+/// a directory of the other.
+fn clashes(new: &[u8], existing: &[u8]) -> bool {
+    let under = |long: &[u8], short: &[u8]| {
+        long.len() > short.len() && long.starts_with(short) && long[short.len()] == b'/'
+    };
+    under(new, existing) || under(existing, new)
+}
+
+/// Copies the cached-tree node at `pos` (and its subtrees) to `out`, marking invalid the
+/// node and every subtree holding one of `paths` (relative to the node).
+///
+/// A node is `name NUL entry_count SP subtree_count LF`, the tree's id when entry_count
+/// is not -1, then its subtrees.
+fn invalidate_tree(
+    data: &[u8],
+    pos: &mut usize,
+    out: &mut Vec<u8>,
+    paths: &[&[u8]],
+    depth: usize,
+) -> Option<()> {
+    if depth > 4096 {
+        return None;
+    }
+    let start = *pos;
+    let rest = data.get(start..)?;
+    let name_end = start + rest.iter().position(|&b| b == 0)?;
+    let line_end = name_end + data[name_end..].iter().position(|&b| b == b'\n')?;
+    let counts = std::str::from_utf8(&data[name_end + 1..line_end]).ok()?;
+    let (entries, subtrees) = counts.split_once(' ')?;
+    let entries: i64 = entries.parse().ok()?;
+    let subtrees: usize = subtrees.parse().ok()?;
+    let mut end = line_end + 1;
+    if entries >= 0 {
+        end += 20;
+        if end > data.len() {
+            return None;
+        }
+    }
+    if paths.is_empty() {
+        out.extend_from_slice(&data[start..end]);
+    } else {
+        out.extend_from_slice(&data[start..name_end + 1]);
+        out.extend_from_slice(format!("-1 {subtrees}\n").as_bytes());
+    }
+    *pos = end;
+    for _ in 0..subtrees {
+        let child = data.get(*pos..)?;
+        let child_name = &child[..child.iter().position(|&b| b == 0)?];
+        let inside: Vec<&[u8]> = paths
+            .iter()
+            .filter_map(|p| {
+                p.strip_prefix(child_name)
+                    .and_then(|r| r.strip_prefix(b"/"))
+            })
+            .collect();
+        invalidate_tree(data, pos, out, &inside, depth + 1)?;
+    }
+    Some(())
+}
+
+fn be32(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn be16(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> git2::Error {
+    git2::Error::new(
+        ErrorCode::GenericError,
+        ErrorClass::Os,
+        format!("{}: {e}", path.display()),
+    )
+}
+
+/// git's `index.lock`: created exclusively, renamed over the index to commit, removed
+/// when dropped uncommitted.
+struct Lock {
+    path: PathBuf,
+    file: Option<File>,
+}
+
+impl Lock {
+    fn acquire(path: PathBuf) -> Result<Lock, git2::Error> {
+        match OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(file) => Ok(Lock {
+                path,
+                file: Some(file),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(git2::Error::new(
+                ErrorCode::Locked,
+                ErrorClass::Index,
+                format!(
+                    "{} exists: another git process is writing the index",
+                    path.display()
+                ),
+            )),
+            Err(e) => Err(io_error(&path, e)),
+        }
+    }
+
+    /// Writes `pieces` and their checksum, and puts the file in place of `target`.
+    fn commit(mut self, pieces: &[&[u8]], target: &Path) -> Result<(), git2::Error> {
+        let mut file = self
+            .file
+            .take()
+            .ok_or_else(|| git2::Error::from_str("index lock already used"))?;
+        let mut sha = Sha1::new();
+        for piece in pieces {
+            sha.update(piece);
+            file.write_all(piece).map_err(|e| io_error(&self.path, e))?;
+        }
+        file.write_all(&sha.finalize())
+            .map_err(|e| io_error(&self.path, e))?;
+        drop(file);
+        std::fs::rename(&self.path, target).map_err(|e| io_error(target, e))?;
+        // Renamed: nothing left to remove.
+        self.path = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if !self.path.as_os_str().is_empty() {
+            self.file = None;
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    /// A git repository made by git itself, with a commit (so its index has a cached tree).
+    struct Fixture {
+        dir: tempfile::TempDir,
+    }
+
+    impl Fixture {
+        fn new(extra_config: &[&str]) -> Fixture {
+            let fixture = Fixture {
+                dir: tempfile::tempdir().unwrap(),
+            };
+            fixture.git(&["init", "-q"]);
+            for setting in extra_config {
+                let (key, value) = setting.split_once('=').unwrap();
+                fixture.git(&["config", key, value]);
+            }
+            for file in [
+                "a.txt",
+                "coes/2026-01-01-a.yaml",
+                "coes/2026-03-01-c.yaml",
+                "docs/x.md",
+            ] {
+                fixture.write(file, file);
+            }
+            fixture.git(&["add", "-A"]);
+            fixture.git(&["commit", "-q", "-m", "base"]);
+            fixture
+        }
+
+        fn git(&self, args: &[&str]) -> String {
+            let out = Command::new("git")
+                .args(args)
+                .current_dir(self.dir.path())
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_AUTHOR_NAME", "T")
+                .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                .env("GIT_COMMITTER_NAME", "T")
+                .env("GIT_COMMITTER_EMAIL", "t@example.com")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "git {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap()
+        }
+
+        fn write(&self, rel: &str, content: &str) {
+            let path = self.dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+
+        /// Entries for these files as they are on disk, their blobs stored by git.
+        fn entries(&self, rels: &[&str]) -> Vec<NewEntry> {
+            rels.iter()
+                .map(|rel| {
+                    let oid = self.git(&["hash-object", "-w", rel]);
+                    let meta = std::fs::metadata(self.dir.path().join(rel)).unwrap();
+                    NewEntry::new(rel, Oid::from_str(oid.trim()).unwrap(), &meta).unwrap()
+                })
+                .collect()
+        }
+
+        fn stage(&self, rels: &[&str]) -> Staged {
+            let mut entries = self.entries(rels);
+            stage(&self.dir.path().join(".git"), &mut entries).unwrap()
+        }
+
+        fn index(&self) -> Vec<u8> {
+            std::fs::read(self.dir.path().join(".git/index")).unwrap()
+        }
+    }
+
+    #[test]
+    fn staged_entries_are_what_git_add_would_stage() {
+        let f = Fixture::new(&[]);
+        assert!(
+            f.index().windows(4).any(|w| w == b"TREE"),
+            "git wrote a cached tree"
+        );
+        f.write("coes/2026-02-01-b.yaml", "new in the middle");
+        f.write("coes/2026-04-01-d.yaml", "new at the end");
+        f.write("coes/2026-01-01-a.yaml", "changed");
+        f.write("z/deep/new.txt", "new directory");
+        f.write("staged.txt", "the user's");
+        f.git(&["add", "staged.txt"]);
+        let rels = [
+            "coes/2026-02-01-b.yaml",
+            "z/deep/new.txt",
+            "coes/2026-04-01-d.yaml",
+            "coes/2026-01-01-a.yaml",
+        ];
+        assert_eq!(f.stage(&rels), Staged::Done);
+        f.git(&["fsck", "--strict", "--no-progress"]);
+        // git reads it, sees the files as staged and the work tree as clean.
+        assert_eq!(
+            f.git(&["status", "--porcelain"]),
+            "M  coes/2026-01-01-a.yaml\nA  coes/2026-02-01-b.yaml\nA  coes/2026-04-01-d.yaml\nA  staged.txt\nA  z/deep/new.txt\n"
+        );
+        // The cached trees on those paths were invalidated: a tree written from the index
+        // has the new files, and the untouched directory is as it was.
+        let tree = f.git(&["write-tree"]);
+        let listed = f.git(&["ls-tree", "-r", "--name-only", tree.trim()]);
+        for rel in rels.iter().chain(&["staged.txt", "docs/x.md"]) {
+            assert!(listed.lines().any(|l| l == *rel), "{rel} in {listed}");
+        }
+        assert_eq!(
+            f.git(&["rev-parse", &format!("{}:docs", tree.trim())]),
+            f.git(&["rev-parse", "HEAD:docs"])
+        );
+        // And libgit2 agrees, checksum included.
+        let repo = git2::Repository::open(f.dir.path()).unwrap();
+        let index = repo.index().unwrap();
+        assert_eq!(index.len(), 8);
+        assert!(index
+            .get_path(Path::new("coes/2026-02-01-b.yaml"), 0)
+            .is_some());
+    }
+
+    #[test]
+    fn optional_extensions_are_dropped() {
+        let f = Fixture::new(&[
+            "index.recordEndOfIndexEntries=true",
+            "index.recordOffsetTable=true",
+            "core.untrackedCache=true",
+        ]);
+        f.git(&["status", "--porcelain"]);
+        let has = |index: &[u8], ext: &[u8]| index.windows(4).any(|w| w == ext);
+        let before = f.index();
+        assert!(has(&before, b"EOIE") && has(&before, b"UNTR"));
+        f.write("coes/2026-02-01-b.yaml", "b");
+        assert_eq!(f.stage(&["coes/2026-02-01-b.yaml"]), Staged::Done);
+        let after = f.index();
+        assert!(!has(&after, b"EOIE") && !has(&after, b"IEOT") && !has(&after, b"UNTR"));
+        assert_eq!(
+            f.git(&["status", "--porcelain"]),
+            "A  coes/2026-02-01-b.yaml\n"
+        );
+        f.git(&["fsck", "--strict", "--no-progress"]);
+    }
+
+    #[test]
+    fn unusual_indexes_are_left_to_libgit2() {
+        let unchanged = |f: &Fixture, rels: &[&str]| {
+            let before = f.index();
+            assert_eq!(f.stage(rels), Staged::Unsupported);
+            assert_eq!(f.index(), before);
+            assert!(!f.dir.path().join(".git/index.lock").exists());
+        };
+        // Version 4 (path compression).
+        let f = Fixture::new(&[]);
+        f.git(&["update-index", "--index-version", "4"]);
+        f.write("coes/2026-02-01-b.yaml", "b");
+        unchanged(&f, &["coes/2026-02-01-b.yaml"]);
+        // A split index: a required extension.
+        let f = Fixture::new(&[]);
+        f.git(&["update-index", "--split-index"]);
+        f.write("coes/2026-02-01-b.yaml", "b");
+        unchanged(&f, &["coes/2026-02-01-b.yaml"]);
+        // A file where the index has a directory, and the other way round.
+        let f = Fixture::new(&[]);
+        let meta = std::fs::metadata(f.dir.path().join("a.txt")).unwrap();
+        let mut entries = vec![NewEntry::new("docs", Oid::zero(), &meta).unwrap()];
+        assert_eq!(
+            stage(&f.dir.path().join(".git"), &mut entries).unwrap(),
+            Staged::Unsupported
+        );
+        let mut entries = vec![NewEntry::new("a.txt/inner", Oid::zero(), &meta).unwrap()];
+        assert_eq!(
+            stage(&f.dir.path().join(".git"), &mut entries).unwrap(),
+            Staged::Unsupported
+        );
+        // No index yet.
+        let f = Fixture::new(&[]);
+        std::fs::remove_file(f.dir.path().join(".git/index")).unwrap();
+        f.write("coes/2026-02-01-b.yaml", "b");
+        assert_eq!(f.stage(&["coes/2026-02-01-b.yaml"]), Staged::Unsupported);
+        // An executable file.
+        let f = Fixture::new(&[]);
+        f.write("run.sh", "#!/bin/sh");
+        let path = f.dir.path().join("run.sh");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        assert!(NewEntry::new("run.sh", Oid::zero(), &std::fs::metadata(&path).unwrap()).is_none());
+    }
+
+    #[test]
+    fn a_merge_conflict_on_the_path_is_left_to_libgit2_and_its_resolution_kept() {
+        let f = Fixture::new(&[]);
+        let base = f.git(&["rev-parse", "HEAD"]);
+        f.write("coes/2026-01-01-a.yaml", "ours");
+        f.git(&["commit", "-q", "-am", "ours"]);
+        f.git(&["checkout", "-q", "-b", "theirs", base.trim()]);
+        f.write("coes/2026-01-01-a.yaml", "theirs");
+        f.git(&["commit", "-q", "-am", "theirs"]);
+        let merge = Command::new("git")
+            .args([
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.com",
+                "merge",
+                "-q",
+                "master",
+            ])
+            .current_dir(f.dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(!merge.status.success(), "a conflict");
+        f.write("coes/2026-01-01-a.yaml", "resolved");
+        assert_eq!(f.stage(&["coes/2026-01-01-a.yaml"]), Staged::Unsupported);
+        // Resolved by git: the index records how (REUC), which staging another file keeps.
+        f.git(&["add", "coes/2026-01-01-a.yaml"]);
+        let reuc = |index: &[u8]| {
+            let at = index.windows(4).position(|w| w == b"REUC").unwrap();
+            let len = be32(index, at + 4).unwrap() as usize;
+            index[at..at + 8 + len].to_vec()
+        };
+        let before = reuc(&f.index());
+        f.write("coes/2026-02-01-b.yaml", "b");
+        assert_eq!(f.stage(&["coes/2026-02-01-b.yaml"]), Staged::Done);
+        assert_eq!(reuc(&f.index()), before);
+        f.git(&["fsck", "--strict", "--no-progress"]);
+    }
+
+    #[test]
+    fn a_held_lock_is_a_race_and_is_left_alone() {
+        let f = Fixture::new(&[]);
+        let lock = f.dir.path().join(".git/index.lock");
+        std::fs::write(&lock, "someone else's").unwrap();
+        f.write("coes/2026-02-01-b.yaml", "b");
+        let mut entries = f.entries(&["coes/2026-02-01-b.yaml"]);
+        let err = stage(&f.dir.path().join(".git"), &mut entries).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Locked);
+        assert_eq!(std::fs::read_to_string(&lock).unwrap(), "someone else's");
+    }
+
+    #[test]
+    fn racily_clean_entries_are_smudged() {
+        let f = Fixture::new(&[]);
+        f.write("coes/2026-02-01-b.yaml", "b");
+        let entries = f.entries(&["coes/2026-02-01-b.yaml"]);
+        let sizes = |data: &[u8]| -> Vec<u32> {
+            let mut pos = HEADER_LEN;
+            (0..be32(data, 8).unwrap())
+                .map(|_| {
+                    let (_, _, end, _) =
+                        parse_entry(data, pos, 2, data.len() - CHECKSUM_LEN).unwrap();
+                    let size = be32(data, pos + SIZE).unwrap();
+                    pos = end;
+                    size
+                })
+                .collect()
+        };
+        let join = |data: &[u8], pieces: &[Piece]| -> Vec<u8> {
+            pieces
+                .iter()
+                .flat_map(|p| match p {
+                    Piece::Old(r) => data[r.clone()].to_vec(),
+                    Piece::New(i) => entries[*i].bytes.clone(),
+                    Piece::Bytes(b) => b.clone(),
+                })
+                .collect()
+        };
+        // Written long after every file: nothing is racy.
+        let mut data = f.index();
+        let pieces = splice(&mut data, i64::MAX, &entries).unwrap();
+        assert!(sizes(&join(&data, &pieces)).iter().all(|&s| s > 0));
+        // Written before the files were last changed: all but the new entry are smudged.
+        let mut data = f.index();
+        let pieces = splice(&mut data, 0, &entries).unwrap();
+        assert_eq!(sizes(&join(&data, &pieces)), [0, 0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn corrupt_indexes_are_refused() {
+        let f = Fixture::new(&[]);
+        f.write("coes/2026-02-01-b.yaml", "b");
+        let entries = f.entries(&["coes/2026-02-01-b.yaml"]);
+        let good = f.index();
+        assert!(splice(&mut good.clone(), 0, &entries).is_some());
+        assert!(splice(&mut good[..good.len() / 2].to_vec(), 0, &entries).is_none());
+        assert!(splice(&mut b"DIRC".to_vec(), 0, &entries).is_none());
+        // Two entries swapped: out of order.
+        let mut swapped = good.clone();
+        let first = parse_entry(&good, HEADER_LEN, 2, good.len() - CHECKSUM_LEN)
+            .unwrap()
+            .2;
+        let second = parse_entry(&good, first, 2, good.len() - CHECKSUM_LEN)
+            .unwrap()
+            .2;
+        let mut reordered = good[first..second].to_vec();
+        reordered.extend_from_slice(&good[HEADER_LEN..first]);
+        swapped[HEADER_LEN..second].copy_from_slice(&reordered);
+        assert!(splice(&mut swapped, 0, &entries).is_none());
+    }
+}
