@@ -301,3 +301,21 @@ fn coe_show_renders_every_demo_coe() {
         );
     }
 }
+
+#[test]
+fn coe_check_on_the_demo_gives_the_expected_findings() {
+    let root = demo_root();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("coe"));
+    crate::common::hermetic(&mut cmd, &root);
+    let out = cmd.arg("-C").arg(&root).arg("check").output().unwrap();
+    let text = format!(
+        "exit: {:?}\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The draft past due fails the gate; the blame phrase, the overdue actions and the
+    // fresh drafts are warnings and notes.
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    insta::assert_snapshot!("demo_check", text);
+}
