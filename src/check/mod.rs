@@ -76,6 +76,8 @@ pub enum Rule {
     Whys,
     /// An open corrective action is past its due date.
     OverdueAction,
+    /// A corrective action is done but has no `done:` date.
+    DoneDate,
     /// The security implications are not stated.
     Security,
     /// A listed incident has no COE.
@@ -84,7 +86,7 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in the order the README lists them.
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 16] = [
         Rule::Parse,
         Rule::Id,
         Rule::FileName,
@@ -98,6 +100,7 @@ impl Rule {
         Rule::Blame,
         Rule::Whys,
         Rule::OverdueAction,
+        Rule::DoneDate,
         Rule::Security,
         Rule::MissingCoe,
     ];
@@ -118,6 +121,7 @@ impl Rule {
             Rule::Blame => "blame",
             Rule::Whys => "whys",
             Rule::OverdueAction => "overdue-action",
+            Rule::DoneDate => "done-date",
             Rule::Security => "security",
             Rule::MissingCoe => "missing-coe",
         }

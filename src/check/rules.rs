@@ -73,6 +73,7 @@ impl<'c> Rules<'c> {
         completeness(coe, config, today, &mut issues);
         blame_language(coe, &self.blame_terms, &mut issues);
         overdue_actions(coe, today, &mut issues);
+        done_dates(coe, &mut issues);
         issues
     }
 }
@@ -437,6 +438,29 @@ fn overdue_actions(coe: &Coe, today: Date, issues: &mut Vec<Issue>) {
     }
 }
 
+/// `done-date`: a done corrective action says when it was done, so reports count it in
+/// the right week and can tell when an incident happened again after its fix.
+fn done_dates(coe: &Coe, issues: &mut Vec<Issue>) {
+    for (i, ca) in coe.corrective_actions.iter().enumerate() {
+        if ca.status == crate::coe::ActionStatus::Done && ca.done.is_none() {
+            let name = if is_placeholder(&ca.id) {
+                format!("{}", i + 1)
+            } else {
+                ca.id.trim().to_string()
+            };
+            issues.push(Issue::new(
+                Rule::DoneDate,
+                Severity::Warning,
+                Some(&format!("corrective_actions[{i}].status")),
+                format!(
+                    "corrective action {name} is done but has no `done:` date; add the day it was done \
+                     (YYYY-MM-DD) so reports count it in the right week"
+                ),
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,6 +629,15 @@ corrective_actions:
         assert_eq!(issues.len(), 1);
         assert!(issues[0].message.contains("is 1 day late"), "{issues:?}");
         coe.corrective_actions[0].status = crate::coe::ActionStatus::Done;
+        assert_eq!(
+            rules_of(&coe),
+            [(
+                Rule::DoneDate,
+                Severity::Warning,
+                Some("corrective_actions[0].status".to_string())
+            )]
+        );
+        coe.corrective_actions[0].done = Some(jiff::civil::date(2026, 11, 23));
         assert_eq!(rules_of(&coe), []);
     }
 

@@ -149,6 +149,11 @@ fn overdue_action() {
 }
 
 #[test]
+fn done_date() {
+    assert_eq!(check_fixture("done-date", &[]), 0, "a warning");
+}
+
+#[test]
 fn missing_coe_from_a_line_list() {
     assert_eq!(
         check_fixture("missing-coe", &["--incidents", "incidents.txt"]),
