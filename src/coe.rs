@@ -779,12 +779,20 @@ pub fn id_problem(id: &str) -> Option<String> {
 }
 
 /// Today's date: `COE_TODAY` (YYYY-MM-DD) when set, so reports and checks can be
-/// reproduced for a given day; else the local date.
+/// reproduced for a given day; else the local date. A `COE_TODAY` that is not a date is
+/// reported once and ignored.
 pub fn today() -> Date {
-    std::env::var("COE_TODAY")
-        .ok()
-        .and_then(|d| d.trim().parse().ok())
-        .unwrap_or_else(|| jiff::Zoned::now().date())
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    match std::env::var("COE_TODAY") {
+        Ok(text) if !text.trim().is_empty() => match parse_date(&text) {
+            Ok(date) => return date,
+            Err(e) => WARNED.call_once(|| {
+                crate::ui::warn(format!("COE_TODAY: {e}; using today's date instead"))
+            }),
+        },
+        _ => {}
+    }
+    jiff::Zoned::now().date()
 }
 
 #[cfg(test)]
