@@ -272,12 +272,15 @@ impl Writer {
         self.out.push_str("]\n");
     }
 
+    fn empty_list(&mut self, indent: usize, key: &str) {
+        self.indent(indent);
+        self.out.push_str(key);
+        self.out.push_str(": []\n");
+    }
+
     fn string_items(&mut self, indent: usize, key: &str, items: &[String]) {
         if items.is_empty() {
-            self.indent(indent);
-            self.out.push_str(key);
-            self.out.push_str(": []\n");
-            return;
+            return self.empty_list(indent, key);
         }
         self.key(indent, key);
         for item in items {
@@ -303,10 +306,7 @@ impl Writer {
         mut write: impl FnMut(&mut Self, &T),
     ) {
         if items.is_empty() {
-            self.indent(indent);
-            self.out.push_str(key);
-            self.out.push_str(": []\n");
-            return;
+            return self.empty_list(indent, key);
         }
         self.key(indent, key);
         for item in items {

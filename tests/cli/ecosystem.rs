@@ -663,10 +663,15 @@ fn version_is_quick_and_plain() {
 #[test]
 fn a_bad_coe_today_is_reported_not_ignored() {
     let env = TestEnv::new();
-    let out = env.coe(&["report"]).env("COE_TODAY", "2026-13-45").output().unwrap();
+    let out = env
+        .coe(&["report"])
+        .env("COE_TODAY", "2026-13-45")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", env.transcript(&out));
     assert!(
-        env.transcript(&out).contains("warning: COE_TODAY: `2026-13-45` is not a real calendar date"),
+        env.transcript(&out)
+            .contains("warning: COE_TODAY: `2026-13-45` is not a real calendar date"),
         "{}",
         env.transcript(&out)
     );
