@@ -133,19 +133,148 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
     // One coe at a time moves the branch and rewrites the index: the index update is a
     // read-modify-write that git's own index.lock does not cover from read to write.
     let _lock = CoeLock::acquire(repo)?;
+    let not_committed = |rel: &Path| {
+        format!(
+            "{} is saved but not committed; commit it with `git add {0} && git commit`, or pass --no-commit",
+            rel.display()
+        )
+    };
+    let Some(first) = entries.first().map(|e| &e.rel) else {
+        return Err(anyhow!("nothing to commit"));
+    };
+    preflight(repo, &entries).map_err(|e| e.context(not_committed(first)))?;
+    // The index first, as git does: if staging fails nothing has changed, and if the
+    // commit then fails the file is merely staged. The other way round, a failed index
+    // update would leave HEAD holding a file the index lacks, and the user's next
+    // `git commit` would delete it.
+    update_index(repo, &entries).map_err(|e| {
+        anyhow!(e)
+            .context("updating the git index")
+            .context(not_committed(first))
+    })?;
     let mut attempt = 0;
-    let commit = loop {
+    loop {
         attempt += 1;
         match try_commit(repo, &entries, &sig, message) {
-            Ok(oid) => break oid,
+            Ok(oid) => return Ok(oid),
             Err(e) if attempt < MAX_ATTEMPTS && is_race(&e) => {
                 std::thread::sleep(std::time::Duration::from_millis(5 * attempt as u64));
             }
-            Err(e) => return Err(anyhow!(e).context("committing to git")),
+            Err(e) => {
+                return Err(anyhow!(e).context(format!(
+                    "committing to git: {} is saved and staged but not committed; commit it with `git commit`",
+                    first.display()
+                )))
+            }
         }
+    }
+}
+
+/// Refuses, before anything changes, what coe cannot commit the way `git add` would: a path
+/// that is not UTF-8, a path under a git filter (git-crypt, LFS: coe would store the clear
+/// text) or a working-tree encoding, and a path HEAD holds as something else (a symbolic
+/// link or file where coe needs a directory, a symlink or executable where coe writes a
+/// plain file).
+fn preflight(repo: &Repository, entries: &[Staged]) -> Result<()> {
+    let head_tree = match repo.head() {
+        Ok(head) => Some(head.peel_to_tree()?),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => None,
+        Err(e) => return Err(anyhow!(e).context("reading HEAD")),
     };
-    update_index(repo, &entries).context("updating the git index")?;
-    Ok(commit)
+    for file in entries {
+        let rel = &file.rel;
+        if rel.iter().any(|c| c.to_str().is_none()) {
+            return Err(UserError::new(format!(
+                "{} is not a UTF-8 path, which coe cannot commit",
+                rel.display()
+            ))
+            .into());
+        }
+        let attributes_to_check: &[&str] = if attributes_may_apply(repo, rel) {
+            &["filter", "working-tree-encoding"]
+        } else {
+            &[]
+        };
+        for &attr in attributes_to_check {
+            let value = repo.get_attr(rel, attr, git2::AttrCheckFlags::FILE_THEN_INDEX)?;
+            if let git2::AttrValue::True | git2::AttrValue::String(_) =
+                git2::AttrValue::from_string(value)
+            {
+                return Err(UserError::new(format!(
+                    "{} has the git attribute `{attr}{}`, which coe cannot apply (it would commit the file as it is on disk)",
+                    rel.display(),
+                    value.map(|v| format!("={v}")).unwrap_or_default()
+                ))
+                .into());
+            }
+        }
+        let Some(root) = &head_tree else { continue };
+        // Only the directories on the path are looked at, never the COE directory's own
+        // tree (parsing it costs milliseconds at 10,000 COEs): the file's entry is checked
+        // as it is replaced, in `splice_entry`.
+        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+        let mut tree = root.clone();
+        let mut prefix = PathBuf::new();
+        for (i, part) in parts.iter().enumerate().take(parts.len().saturating_sub(1)) {
+            prefix.push(part);
+            let Some(entry) = tree.get_name(part) else {
+                break;
+            };
+            if entry.kind() != Some(git2::ObjectType::Tree) {
+                let what = match entry.filemode() {
+                    0o120000 => "a symbolic link",
+                    0o160000 => "a submodule",
+                    _ => "a file",
+                };
+                return Err(UserError::new(format!(
+                    "the repository has {} as {what}, so coe cannot commit {} there",
+                    prefix.display(),
+                    rel.display()
+                ))
+                .hint("point `dir:` in .coe.yaml at the real directory")
+                .into());
+            }
+            if i + 2 < parts.len() {
+                let next = entry.to_object(repo)?.peel_to_tree()?;
+                drop(entry);
+                tree = next;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether any gitattributes file that could apply to `rel` mentions a filter or an
+/// encoding. libgit2's attribute lookup loads the whole index (milliseconds at 10,000
+/// COEs), so it is asked only when one of these few small files makes it worth asking.
+fn attributes_may_apply(repo: &Repository, rel: &Path) -> bool {
+    let mut files: Vec<PathBuf> = Vec::new();
+    if let Some(workdir) = repo.workdir() {
+        let mut dir = workdir.to_path_buf();
+        files.push(dir.join(".gitattributes"));
+        for part in rel.parent().into_iter().flat_map(Path::iter) {
+            dir.push(part);
+            files.push(dir.join(".gitattributes"));
+        }
+    }
+    files.push(repo.commondir().join("info/attributes"));
+    if let Some(path) = repo
+        .config()
+        .ok()
+        .and_then(|c| c.get_path("core.attributesFile").ok())
+    {
+        files.push(path);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    match std::env::var_os("XDG_CONFIG_HOME").filter(|x| !x.is_empty()) {
+        Some(xdg) => files.push(PathBuf::from(xdg).join("git/attributes")),
+        None => files.extend(home.map(|h| h.join(".config/git/attributes"))),
+    }
+    files.push(PathBuf::from("/etc/gitattributes"));
+    files.iter().any(|f| {
+        std::fs::read_to_string(f)
+            .is_ok_and(|text| text.contains("filter") || text.contains("encoding"))
+    })
 }
 
 /// A file being committed: its path in the work tree, its blob, and its stat data for the
@@ -454,6 +583,18 @@ fn splice_entry<'a>(
         let start = pos;
         pos += entry.bytes.len();
         if entry.name == name {
+            let same_kind = if is_tree {
+                entry.is_tree()
+            } else {
+                entry.mode == b"100644"
+            };
+            if !same_kind {
+                return Err(git2::Error::from_str(&format!(
+                    "the repository has `{}` as mode {}, not a plain file or directory; coe will not change its type",
+                    String::from_utf8_lossy(name),
+                    String::from_utf8_lossy(entry.mode)
+                )));
+            }
             pieces.push(&data[run..start]);
             run = pos;
             continue;
@@ -558,7 +699,7 @@ mod tests {
         let blob = repo.blob(b"x").unwrap();
         let other = repo.blob(b"y").unwrap();
         // Names whose order depends on git's rule that a subtree sorts as `name/`.
-        let files = ["a.yaml", "a-b", "a", "b", ".gitkeep", "a0", "Z", "a.b"];
+        let files = ["a.yaml", "a-b", "b", ".gitkeep", "a0", "Z", "a.b"];
         let sub = {
             let mut b = repo.treebuilder(None).unwrap();
             b.insert("f", blob, 0o100644).unwrap();
@@ -592,6 +733,12 @@ mod tests {
             odb.write(git2::ObjectType::Tree, &replaced).unwrap(),
             builder.write().unwrap()
         );
+        // A file never silently becomes a directory, or the other way round.
+        let raw = odb.read(spliced.unwrap()).unwrap().data().to_vec();
+        let entry = tree_entry(b"b", true, sub);
+        assert!(splice_entry(&raw, b"b", true, &entry).is_err());
+        let entry = tree_entry(b"a", false, blob);
+        assert!(splice_entry(&raw, b"a", false, &entry).is_err());
         // Nested paths through `insert`.
         let nested = insert(&repo, None, &["coes", "x.yaml"], blob).unwrap();
         let tree = repo.find_tree(nested).unwrap();

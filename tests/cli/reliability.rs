@@ -151,3 +151,97 @@ fn a_malformed_config_names_the_file_and_line() {
         "{text}"
     );
 }
+
+/// HEAD's commit count, for checking that a refused commit changed nothing.
+fn commits(env: &TestEnv) -> String {
+    env.git(&["rev-list", "--count", "HEAD"])
+}
+
+#[test]
+fn an_index_coe_cannot_update_means_no_commit_at_all() {
+    let env = TestEnv::new();
+    env.git(&["config", "core.splitIndex", "true"]);
+    env.git(&["update-index", "--split-index"]);
+    env.write("staged.txt", "staged");
+    env.git(&["add", "staged.txt"]);
+    let out = env.coe(&draft_args("Split index")).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("coes/2026-11-20-split-index.yaml is saved but not committed"),
+        "{text}"
+    );
+    assert_eq!(commits(&env), "1\n", "HEAD did not move");
+    // Nothing half-done: the file is simply untracked, the user's staged work intact.
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "A  staged.txt\n?? coes/2026-11-20-split-index.yaml\n"
+    );
+}
+
+#[test]
+fn a_git_filter_on_coe_files_is_refused_not_bypassed() {
+    let env = TestEnv::new();
+    env.git(&["config", "filter.crypt.clean", "tr a-z A-Z"]);
+    env.git(&["config", "filter.crypt.smudge", "cat"]);
+    env.write(".gitattributes", "coes/*.yaml filter=crypt\n");
+    env.git(&["add", ".gitattributes"]);
+    env.git(&["commit", "-qm", "encrypt COEs"]);
+    let out = env.coe(&draft_args("Secret")).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("has the git attribute `filter=crypt`"),
+        "{text}"
+    );
+    assert_eq!(commits(&env), "2\n");
+    assert_eq!(
+        env.git(&["ls-files", "coes/"]),
+        "coes/.gitkeep\n",
+        "nothing staged in clear text"
+    );
+}
+
+#[test]
+fn a_symlinked_coe_directory_is_refused_not_replaced() {
+    let env = TestEnv::empty();
+    env.git(&["init", "-q", "-b", "main"]);
+    env.git(&["config", "user.name", "T"]);
+    env.git(&["config", "user.email", "t@example.com"]);
+    env.write("records/coes/old.yaml", "k");
+    std::os::unix::fs::symlink("records/coes", env.root.join("coes")).unwrap();
+    env.write(".coe.yaml", "dir: coes\n");
+    env.git(&["add", "-A"]);
+    env.git(&["commit", "-qm", "symlinked"]);
+    let out = env.coe(&draft_args("Through a link")).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("the repository has coes as a symbolic link"),
+        "{text}"
+    );
+    assert_eq!(commits(&env), "1\n");
+    assert_eq!(
+        env.git(&["ls-tree", "HEAD", "coes"])
+            .split_whitespace()
+            .next(),
+        Some("120000")
+    );
+}
+
+#[test]
+fn a_path_that_is_not_utf8_is_refused_not_mangled() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let env = TestEnv::new();
+    let odd = env.root.join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir(&odd).unwrap();
+    let out = env.coe(&["init"]).current_dir(&odd).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("is not a UTF-8 path"), "{text}");
+    assert_eq!(
+        commits(&env),
+        "1\n",
+        "nothing committed at the root or anywhere"
+    );
+}
