@@ -117,6 +117,31 @@ fn questions_one_to_three(s: &mut Session) {
     answer(s, "Why?", "");
 }
 
+/// Answers questions 4 to 7 with one entry each: evidence and its link, the security
+/// implications, a lesson, and a corrective action with its kind (Down presses).
+fn questions_four_to_seven(
+    s: &mut Session,
+    (evidence, link): (&str, &str),
+    security: &str,
+    lesson: &str,
+    (action, kind_downs): (&str, usize),
+) {
+    answer(s, "Evidence", evidence);
+    answer(s, "Link (optional)", link);
+    answer(s, "Evidence", "");
+    lines(s, "Security implications", &[security]);
+    lines(s, "Other critical implications", &[]);
+    answer(s, "Lesson (empty to finish)", lesson);
+    answer(s, "Lesson (empty to finish)", "");
+    answer(s, "Corrective action (empty to finish)", action);
+    choose(s, "Kind", kind_downs);
+    answer(s, "Owner", "team-platform");
+    answer(s, "Due (YYYY-MM-DD)", "2026-12-15");
+    choose(s, "Status", 0);
+    answer(s, "Ticket link", "");
+    answer(s, "Corrective action (empty to finish)", "");
+}
+
 #[test]
 fn new_walks_all_seven_questions_and_commits_only_the_file() {
     let env = TestEnv::new();
@@ -126,39 +151,16 @@ fn new_walks_all_seven_questions_and_commits_only_the_file() {
     metadata(&mut s);
     questions_one_to_three(&mut s);
 
-    answer(&mut s, "Evidence", "p99 checkout latency, 09:30-12:00");
-    answer(
+    questions_four_to_seven(
         &mut s,
-        "Link (optional)",
-        "https://grafana.example.com/d/abc",
-    );
-    answer(&mut s, "Evidence", "");
-
-    lines(
-        &mut s,
-        "Security implications",
-        &["None: no data was exposed; only timeouts changed."],
-    );
-    lines(&mut s, "Other critical implications", &[]);
-
-    answer(
-        &mut s,
-        "Lesson (empty to finish)",
+        (
+            "p99 checkout latency, 09:30-12:00",
+            "https://grafana.example.com/d/abc",
+        ),
+        "None: no data was exposed; only timeouts changed.",
         "Global config pushes skip the canary stage.",
+        ("Route config pushes through the staged rollout", 0),
     );
-    answer(&mut s, "Lesson (empty to finish)", "");
-
-    answer(
-        &mut s,
-        "Corrective action (empty to finish)",
-        "Route config pushes through the staged rollout",
-    );
-    choose(&mut s, "Kind", 0);
-    answer(&mut s, "Owner", "team-platform");
-    answer(&mut s, "Due (YYYY-MM-DD)", "2026-12-15");
-    choose(&mut s, "Status", 0);
-    answer(&mut s, "Ticket link", "");
-    answer(&mut s, "Corrective action (empty to finish)", "");
 
     s.expect("ready for review").unwrap();
     s.send("y").unwrap();
@@ -216,32 +218,13 @@ fn interrupted_new_keeps_answers_and_edit_resumes() {
     // `coe edit` resumes at question 4, the first one not answered.
     let mut s = spawn(&env, &["edit", id]);
     s.expect("Resuming").unwrap();
-    answer(&mut s, "Evidence", "p99 checkout latency");
-    answer(&mut s, "Link (optional)", "");
-    answer(&mut s, "Evidence", "");
-    lines(
+    questions_four_to_seven(
         &mut s,
-        "Security implications",
-        &["None: only timeouts changed."],
-    );
-    lines(&mut s, "Other critical implications", &[]);
-    answer(
-        &mut s,
-        "Lesson (empty to finish)",
+        ("p99 checkout latency", ""),
+        "None: only timeouts changed.",
         "Config needs canaries too.",
+        ("Stage config pushes", 1),
     );
-    answer(&mut s, "Lesson (empty to finish)", "");
-    answer(
-        &mut s,
-        "Corrective action (empty to finish)",
-        "Stage config pushes",
-    );
-    choose(&mut s, "Kind", 1);
-    answer(&mut s, "Owner", "team-platform");
-    answer(&mut s, "Due (YYYY-MM-DD)", "2026-12-15");
-    choose(&mut s, "Status", 0);
-    answer(&mut s, "Ticket link", "");
-    answer(&mut s, "Corrective action (empty to finish)", "");
     s.expect("ready for review").unwrap();
     s.send("n").unwrap();
     s.expect(expectrl::Eof).unwrap();
