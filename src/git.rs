@@ -508,12 +508,9 @@ fn tree_entries(data: &[u8]) -> impl Iterator<Item = Result<RawEntry<'_>, git2::
         }
         let corrupt = || git2::Error::from_str("corrupt git tree object");
         let entry = (|| {
-            let space = rest.iter().position(|&b| b == b' ').ok_or_else(corrupt)?;
-            let nul = space
-                + rest[space..]
-                    .iter()
-                    .position(|&b| b == 0)
-                    .ok_or_else(corrupt)?;
+            // `memchr`: at 10,000 COEs this loop is the commit's longest scan.
+            let nul = memchr::memchr(0, rest).ok_or_else(corrupt)?;
+            let space = memchr::memchr(b' ', &rest[..nul]).ok_or_else(corrupt)?;
             let end = nul + 1 + OID_LEN;
             if end > rest.len() {
                 return Err(corrupt());

@@ -2,9 +2,11 @@
 //!
 //! libgit2 reads the whole index into memory (an allocation, a path check and a hash-map
 //! insertion per entry, and a collision-detecting SHA-1 of the file), then writes it back
-//! the same way: about 10 ms at 10,000 COEs, the largest part of a commit. Here the
-//! entries are only scanned for their names and copied as they are, the new ones are
-//! spliced in at their place, and the file is hashed once on the way out.
+//! the same way: about 10 ms at 10,000 COEs, the largest part of a commit. Here the old
+//! file is read twice through a 64 KB buffer: a first pass scans the entries for their
+//! names and plans the new file, a second copies the old entries as they are with the new
+//! ones spliced in at their place, hashing on the way out. Memory stays flat whatever the
+//! size of the index.
 //!
 //! Only the common layout is handled: index version 2 or 3, no extension git requires
 //! readers to understand (split or sparse index), no merge conflict or file/directory clash
@@ -22,7 +24,7 @@
 //! not verified on read.
 
 use std::fs::{File, Metadata, OpenOptions};
-use std::io::{Read as _, Write as _};
+use std::io::{BufRead, BufReader, BufWriter, Read as _, Seek as _, Write};
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 
@@ -98,6 +100,10 @@ pub(super) enum Staged {
 
 /// Stages `entries` in the index of the repository whose git directory is `git_dir`.
 /// Fails with [`ErrorCode::Locked`] while another process holds `index.lock`.
+///
+/// The old index is read twice through a small buffer, never whole: once to plan the new
+/// one, once to copy it. At 10,000 COEs a 1.4 MB buffer would cost more in page faults
+/// (its memory is new to the process) than both passes.
 pub(super) fn stage(git_dir: &Path, entries: &mut [NewEntry]) -> Result<Staged, git2::Error> {
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     if entries.windows(2).any(|w| w[0].name == w[1].name) {
@@ -105,44 +111,36 @@ pub(super) fn stage(git_dir: &Path, entries: &mut [NewEntry]) -> Result<Staged, 
     }
     let lock = Lock::acquire(git_dir.join("index.lock"))?;
     let index_path = git_dir.join("index");
-    let mut file = match File::open(&index_path) {
+    let io = |e| io_error(&index_path, e);
+    let file = match File::open(&index_path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Staged::Unsupported),
-        Err(e) => return Err(io_error(&index_path, e)),
+        Err(e) => return Err(io(e)),
     };
-    let written = file
-        .metadata()
-        .map_err(|e| io_error(&index_path, e))?
-        .mtime();
-    let mut data = Vec::new();
-    file.read_to_end(&mut data)
-        .map_err(|e| io_error(&index_path, e))?;
-    drop(file);
-    let Some(pieces) = splice(&mut data, written, entries) else {
+    let meta = file.metadata().map_err(io)?;
+    let mut old = BufReader::with_capacity(BUFFER, file);
+    let Some(pieces) = splice(&mut old, meta.len(), meta.mtime(), entries).map_err(io)? else {
         return Ok(Staged::Unsupported);
     };
-    let pieces: Vec<&[u8]> = pieces
-        .iter()
-        .map(|piece| match piece {
-            Piece::Old(range) => &data[range.clone()],
-            Piece::New(i) => &entries[*i].bytes,
-            Piece::Bytes(bytes) => bytes,
-        })
-        .collect();
-    lock.commit(&pieces, &index_path)?;
+    old.rewind().map_err(io)?;
+    lock.commit(&pieces, &mut old, entries, &index_path)?;
     Ok(Staged::Done)
 }
 
+/// The size of the buffers the index is read and written through.
+const BUFFER: usize = 1 << 16;
+
 /// A piece of the new index: a range of the old one, a new entry, or new bytes.
+#[derive(Debug)]
 enum Piece {
-    Old(std::ops::Range<usize>),
+    Old(std::ops::Range<u64>),
     New(usize),
     Bytes(Vec<u8>),
 }
 
 /// Appends `range` of the old index to `pieces`, joining it to the previous range when
 /// they touch.
-fn push_old(pieces: &mut Vec<Piece>, range: std::ops::Range<usize>) {
+fn push_old(pieces: &mut Vec<Piece>, range: std::ops::Range<u64>) {
     if let Some(Piece::Old(last)) = pieces.last_mut() {
         if last.end == range.start {
             last.end = range.end;
@@ -152,132 +150,246 @@ fn push_old(pieces: &mut Vec<Piece>, range: std::ops::Range<usize>) {
     pieces.push(Piece::Old(range));
 }
 
-/// The index `data` (written at `written`, in seconds) with `entries` (sorted by name)
-/// added or replacing entries of the same name, as pieces to write one after the other
-/// (without the checksum); `None` when the index is not of a kind this module handles, or
-/// not well formed. Racily clean entries are smudged in `data`.
-fn splice(data: &mut [u8], written: i64, entries: &[NewEntry]) -> Option<Vec<Piece>> {
-    if data.len() < HEADER_LEN + CHECKSUM_LEN || &data[..4] != b"DIRC" {
-        return None;
+/// Reads an index from its start, keeping count of where it is.
+struct Scanner<'r, R> {
+    old: &'r mut R,
+    pos: u64,
+    /// Where the entries and extensions end: the checksum's offset.
+    body_end: u64,
+}
+
+impl<R: BufRead> Scanner<'_, R> {
+    /// Fills `buf` from the index; `Ok(false)` when that would read into the checksum.
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<bool> {
+        if self.pos + buf.len() as u64 > self.body_end {
+            return Ok(false);
+        }
+        self.old.read_exact(buf)?;
+        self.pos += buf.len() as u64;
+        Ok(true)
     }
-    let version = be32(data, 4)?;
+
+    /// Appends the bytes up to the next NUL to `buf`, consuming the NUL; `Ok(false)` when
+    /// there is none before the checksum.
+    fn read_to_nul(&mut self, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+        let limit = self.body_end - self.pos;
+        let start = buf.len();
+        let read = self.old.by_ref().take(limit).read_until(0, buf)?;
+        self.pos += read as u64;
+        Ok(buf.len() > start && buf.pop() == Some(0))
+    }
+
+    /// Skips `len` bytes; `Ok(false)` when that would skip into the checksum.
+    fn skip(&mut self, len: u64) -> std::io::Result<bool> {
+        if self.pos + len > self.body_end {
+            return Ok(false);
+        }
+        let skipped = std::io::copy(&mut self.old.by_ref().take(len), &mut std::io::sink())?;
+        if skipped != len {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        self.pos += len;
+        Ok(true)
+    }
+}
+
+/// One entry of the old index, as [`next_entry`] reads it.
+#[derive(Default)]
+struct OldEntry {
+    /// Where it starts and ends in the file.
+    start: u64,
+    end: u64,
+    name: Vec<u8>,
+    stage: u16,
+    mode: u32,
+    mtime_seconds: u32,
+}
+
+/// Reads the entry at the scanner's position into `entry`; `Ok(false)` when it is not
+/// well formed.
+fn next_entry<R: BufRead>(
+    scan: &mut Scanner<'_, R>,
+    version: u32,
+    entry: &mut OldEntry,
+) -> std::io::Result<bool> {
+    entry.start = scan.pos;
+    entry.name.clear();
+    let mut fixed = [0u8; ENTRY_FIXED_LEN];
+    if !scan.read(&mut fixed)? {
+        return Ok(false);
+    }
+    let field =
+        |at: usize| u32::from_be_bytes([fixed[at], fixed[at + 1], fixed[at + 2], fixed[at + 3]]);
+    entry.mode = field(MODE);
+    entry.mtime_seconds = field(MTIME_SECONDS);
+    let flags = u16::from_be_bytes([fixed[FLAGS], fixed[FLAGS + 1]]);
+    entry.stage = (flags >> 12) & 3;
+    let mut before_name = ENTRY_FIXED_LEN;
+    if flags & EXTENDED != 0 {
+        if version < 3 || !scan.read(&mut [0u8; 2])? {
+            return Ok(false);
+        }
+        before_name += 2;
+    }
+    let name_len = usize::from(flags & NAME_MASK);
+    // The NUL padding after the name (at least one byte) still to read.
+    let padding = if name_len < usize::from(NAME_MASK) {
+        entry.name.resize(name_len, 0);
+        if !scan.read(&mut entry.name)? {
+            return Ok(false);
+        }
+        entry_len(before_name + name_len) - before_name - name_len
+    } else {
+        if !scan.read_to_nul(&mut entry.name)? {
+            return Ok(false);
+        }
+        entry_len(before_name + entry.name.len()) - before_name - entry.name.len() - 1
+    };
+    let mut pad = [0u8; 8];
+    let pad = &mut pad[..padding];
+    if entry.name.is_empty() || entry.name.contains(&0) || !scan.read(pad)? {
+        return Ok(false);
+    }
+    if name_len < usize::from(NAME_MASK) && pad.first() != Some(&0) {
+        return Ok(false);
+    }
+    entry.end = scan.pos;
+    Ok(true)
+}
+
+/// Plans the index read from `old` (`len` bytes, written at `written`, in seconds) with
+/// `entries` (sorted by name) added or replacing entries of the same name, as pieces to
+/// write one after the other (without the checksum); `None` when the index is not of a
+/// kind this module handles, or not well formed. Racily clean entries are smudged.
+fn splice<R: BufRead>(
+    old: &mut R,
+    len: u64,
+    written: i64,
+    entries: &[NewEntry],
+) -> std::io::Result<Option<Vec<Piece>>> {
+    let Some(body_end) = len.checked_sub(CHECKSUM_LEN as u64) else {
+        return Ok(None);
+    };
+    let mut scan = Scanner {
+        old,
+        pos: 0,
+        body_end,
+    };
+    let mut header = [0u8; HEADER_LEN];
+    if !scan.read(&mut header)? || &header[..4] != b"DIRC" {
+        return Ok(None);
+    }
+    let version = u32::from_be_bytes([header[4], header[5], header[6], header[7]]);
     if version != 2 && version != 3 {
-        return None;
+        return Ok(None);
     }
-    let count = be32(data, 8)? as usize;
-    let body_end = data.len() - CHECKSUM_LEN;
+    let count = u32::from_be_bytes([header[8], header[9], header[10], header[11]]) as usize;
 
     let mut pieces = vec![Piece::Bytes(Vec::new())];
     let mut next_new = 0;
     let mut replaced = 0;
-    let mut previous: Option<(usize, usize, u16)> = None;
-    let mut pos = HEADER_LEN;
+    let mut entry = OldEntry::default();
+    let mut previous: Option<OldEntry> = None;
     for _ in 0..count {
-        let (name_start, name_end, end, stage) = parse_entry(data, pos, version, body_end)?;
-        let name = &data[name_start..name_end];
+        if !next_entry(&mut scan, version, &mut entry)? {
+            return Ok(None);
+        }
+        let name = entry.name.as_slice();
         // Entries are sorted by name, then stage; anything else is a corrupt index.
-        if let Some((s, e, prev_stage)) = previous {
-            if (&data[s..e], prev_stage) >= (name, stage) {
-                return None;
+        if let Some(prev) = &previous {
+            if (prev.name.as_slice(), prev.stage) >= (name, entry.stage) {
+                return Ok(None);
             }
         }
-        previous = Some((name_start, name_end, stage));
-        for new in entries {
-            if clashes(&new.name, name) {
-                return None;
-            }
+        if entries.iter().any(|new| clashes(&new.name, name)) {
+            return Ok(None);
         }
         while next_new < entries.len() && entries[next_new].name.as_slice() < name {
             pieces.push(Piece::New(next_new));
             next_new += 1;
         }
+        let (start, end) = (entry.start, entry.end);
         if entries.get(next_new).is_some_and(|e| e.name == name) {
-            if stage != 0 {
+            if entry.stage != 0 {
                 // A merge conflict on the path: libgit2 records its resolution.
-                return None;
+                return Ok(None);
             }
             replaced += 1;
-            pos = end;
-            continue;
-        }
-        // Racily clean: git cannot tell an edit made in the same second as the index
-        // write from the recorded stat data; a zero size makes it compare the content.
-        let mode = be32(data, pos + MODE)?;
-        if i64::from(be32(data, pos + MTIME_SECONDS)?) >= written
-            && mode & FILE_TYPE_MASK != GITLINK
+        } else if i64::from(entry.mtime_seconds) >= written
+            && entry.mode & FILE_TYPE_MASK != GITLINK
         {
-            data[pos + SIZE..pos + SIZE + 4].fill(0);
+            // Racily clean: git cannot tell an edit made in the same second as the index
+            // write from the recorded stat data; a zero size makes it compare the content.
+            let size = start + SIZE as u64;
+            push_old(&mut pieces, start..size);
+            pieces.push(Piece::Bytes(vec![0; 4]));
+            push_old(&mut pieces, size + 4..end);
+        } else {
+            push_old(&mut pieces, start..end);
         }
-        push_old(&mut pieces, pos..end);
-        pos = end;
+        // The entry just read becomes the previous one; its buffers are reused.
+        std::mem::swap(previous.get_or_insert_with(OldEntry::default), &mut entry);
     }
     pieces.extend((next_new..entries.len()).map(Piece::New));
-    let total = u32::try_from(count - replaced + entries.len()).ok()?;
-    let mut header = data[..HEADER_LEN].to_vec();
+    let Ok(total) = u32::try_from(count - replaced + entries.len()) else {
+        return Ok(None);
+    };
     header[8..].copy_from_slice(&total.to_be_bytes());
-    pieces[0] = Piece::Bytes(header);
+    pieces[0] = Piece::Bytes(header.to_vec());
 
-    while pos < body_end {
-        let signature = data.get(pos..pos + 4)?;
-        let size = be32(data, pos + 4)? as usize;
-        let ext_end = (pos + 8).checked_add(size).filter(|&e| e <= body_end)?;
+    while scan.pos < body_end {
+        let start = scan.pos;
+        let mut ext_header = [0u8; 8];
+        if !scan.read(&mut ext_header)? {
+            return Ok(None);
+        }
+        let signature = &ext_header[..4];
+        let size = u64::from(u32::from_be_bytes([
+            ext_header[4],
+            ext_header[5],
+            ext_header[6],
+            ext_header[7],
+        ]));
         match signature {
             b"TREE" => {
+                let Ok(size) = usize::try_from(size) else {
+                    return Ok(None);
+                };
+                let mut old_tree = vec![0u8; size];
+                if !scan.read(&mut old_tree)? {
+                    return Ok(None);
+                }
                 let names: Vec<&[u8]> = entries.iter().map(|e| e.name.as_slice()).collect();
                 let mut tree = Vec::with_capacity(size);
-                let mut at = pos + 8;
-                invalidate_tree(&data[..ext_end], &mut at, &mut tree, &names, 0)?;
-                if at != ext_end {
-                    return None;
+                let mut at = 0;
+                if invalidate_tree(&old_tree, &mut at, &mut tree, &names, 0).is_none() || at != size
+                {
+                    return Ok(None);
                 }
+                let Ok(tree_len) = u32::try_from(tree.len()) else {
+                    return Ok(None);
+                };
                 let mut ext = b"TREE".to_vec();
-                ext.extend_from_slice(&u32::try_from(tree.len()).ok()?.to_be_bytes());
+                ext.extend_from_slice(&tree_len.to_be_bytes());
                 ext.extend_from_slice(&tree);
                 pieces.push(Piece::Bytes(ext));
             }
-            b"REUC" => push_old(&mut pieces, pos..ext_end),
+            b"REUC" => {
+                if !scan.skip(size)? {
+                    return Ok(None);
+                }
+                push_old(&mut pieces, start..scan.pos);
+            }
             // An extension git requires readers to understand (split index, sparse index).
-            [first, ..] if !first.is_ascii_uppercase() => return None,
-            _ => {}
+            [first, ..] if !first.is_ascii_uppercase() => return Ok(None),
+            _ => {
+                if !scan.skip(size)? {
+                    return Ok(None);
+                }
+            }
         }
-        pos = ext_end;
     }
-    Some(pieces)
-}
-
-/// The name's range, the entry's end and its stage, for the entry at `pos`.
-fn parse_entry(
-    data: &[u8],
-    pos: usize,
-    version: u32,
-    body_end: usize,
-) -> Option<(usize, usize, usize, u16)> {
-    let flags = be16(data, pos + FLAGS)?;
-    let mut name_start = pos + ENTRY_FIXED_LEN;
-    if flags & EXTENDED != 0 {
-        if version < 3 {
-            return None;
-        }
-        name_start += 2;
-    }
-    let name_len = usize::from(flags & NAME_MASK);
-    let name_end = if name_len < usize::from(NAME_MASK) {
-        name_start + name_len
-    } else {
-        name_start
-            + data
-                .get(name_start..body_end)?
-                .iter()
-                .position(|&b| b == 0)?
-    };
-    if *data.get(name_end)? != 0 || name_end == name_start {
-        return None;
-    }
-    let end = pos + entry_len(name_end - pos);
-    if end > body_end {
-        return None;
-    }
-    Some((name_start, name_end, end, (flags >> 12) & 3))
+    Ok(Some(pieces))
 }
 
 /// An entry's length on disk: its fixed part and name, NUL-padded to a multiple of 8 (at
@@ -347,14 +459,6 @@ fn invalidate_tree(
     Some(())
 }
 
-fn be32(data: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn be16(data: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?))
-}
-
 fn io_error(path: &Path, e: std::io::Error) -> git2::Error {
     git2::Error::new(
         ErrorCode::GenericError,
@@ -389,24 +493,75 @@ impl Lock {
         }
     }
 
-    /// Writes `pieces` and their checksum, and puts the file in place of `target`.
-    fn commit(mut self, pieces: &[&[u8]], target: &Path) -> Result<(), git2::Error> {
-        let mut file = self
+    /// Writes `pieces` (their old ranges copied from `old`, read from its start) and their
+    /// checksum, and puts the file in place of `target`.
+    fn commit<R: BufRead>(
+        mut self,
+        pieces: &[Piece],
+        old: &mut R,
+        entries: &[NewEntry],
+        target: &Path,
+    ) -> Result<(), git2::Error> {
+        let file = self
             .file
             .take()
             .ok_or_else(|| git2::Error::from_str("index lock already used"))?;
-        let mut sha = Sha1::new();
-        for piece in pieces {
-            sha.update(piece);
-            file.write_all(piece).map_err(|e| io_error(&self.path, e))?;
-        }
-        file.write_all(&sha.finalize())
-            .map_err(|e| io_error(&self.path, e))?;
-        drop(file);
+        let mut out = Hashed {
+            out: BufWriter::with_capacity(BUFFER, file),
+            sha: Sha1::new(),
+        };
+        let mut pos = 0;
+        let mut write = || -> std::io::Result<()> {
+            for piece in pieces {
+                match piece {
+                    Piece::Old(range) => {
+                        if range.start < pos {
+                            return Err(std::io::Error::other("index pieces out of order"));
+                        }
+                        std::io::copy(
+                            &mut old.by_ref().take(range.start - pos),
+                            &mut std::io::sink(),
+                        )?;
+                        let copied = std::io::copy(
+                            &mut old.by_ref().take(range.end - range.start),
+                            &mut out,
+                        )?;
+                        if copied != range.end - range.start {
+                            return Err(std::io::ErrorKind::UnexpectedEof.into());
+                        }
+                        pos = range.end;
+                    }
+                    Piece::New(i) => out.write_all(&entries[*i].bytes)?,
+                    Piece::Bytes(bytes) => out.write_all(bytes)?,
+                }
+            }
+            let checksum = out.sha.finalize_reset();
+            out.out.write_all(&checksum)?;
+            out.out.flush()
+        };
+        write().map_err(|e| io_error(&self.path, e))?;
         std::fs::rename(&self.path, target).map_err(|e| io_error(target, e))?;
         // Renamed: nothing left to remove.
         self.path = PathBuf::new();
         Ok(())
+    }
+}
+
+/// A writer that hashes what passes through it.
+struct Hashed<W> {
+    out: W,
+    sha: Sha1,
+}
+
+impl<W: Write> Write for Hashed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.out.write(buf)?;
+        self.sha.update(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -423,6 +578,32 @@ impl Drop for Lock {
 mod tests {
     use super::*;
     use std::process::Command;
+
+    fn be32(data: &[u8], at: usize) -> u32 {
+        u32::from_be_bytes(data[at..at + 4].try_into().unwrap())
+    }
+
+    /// [`splice`] of an index held in memory.
+    fn plan(data: &[u8], written: i64, entries: &[NewEntry]) -> Option<Vec<Piece>> {
+        splice(&mut &data[..], data.len() as u64, written, entries).unwrap()
+    }
+
+    /// The start and end of every entry of a version 2 index.
+    fn entry_ranges(data: &[u8]) -> Vec<(usize, usize)> {
+        let mut old = &data[HEADER_LEN..];
+        let mut scan = Scanner {
+            old: &mut old,
+            pos: HEADER_LEN as u64,
+            body_end: (data.len() - CHECKSUM_LEN) as u64,
+        };
+        let mut entry = OldEntry::default();
+        (0..be32(data, 8))
+            .map(|_| {
+                assert!(next_entry(&mut scan, 2, &mut entry).unwrap());
+                (entry.start as usize, entry.end as usize)
+            })
+            .collect()
+    }
 
     /// A git repository made by git itself, with a commit (so its index has a cached tree).
     struct Fixture {
@@ -642,7 +823,7 @@ mod tests {
         f.git(&["add", "coes/2026-01-01-a.yaml"]);
         let reuc = |index: &[u8]| {
             let at = index.windows(4).position(|w| w == b"REUC").unwrap();
-            let len = be32(index, at + 4).unwrap() as usize;
+            let len = be32(index, at + 4) as usize;
             index[at..at + 8 + len].to_vec()
         };
         let before = reuc(&f.index());
@@ -670,35 +851,82 @@ mod tests {
         f.write("coes/2026-02-01-b.yaml", "b");
         let entries = f.entries(&["coes/2026-02-01-b.yaml"]);
         let sizes = |data: &[u8]| -> Vec<u32> {
-            let mut pos = HEADER_LEN;
-            (0..be32(data, 8).unwrap())
-                .map(|_| {
-                    let (_, _, end, _) =
-                        parse_entry(data, pos, 2, data.len() - CHECKSUM_LEN).unwrap();
-                    let size = be32(data, pos + SIZE).unwrap();
-                    pos = end;
-                    size
-                })
+            entry_ranges(data)
+                .into_iter()
+                .map(|(start, _)| be32(data, start + SIZE))
                 .collect()
         };
         let join = |data: &[u8], pieces: &[Piece]| -> Vec<u8> {
-            pieces
+            let mut joined: Vec<u8> = pieces
                 .iter()
                 .flat_map(|p| match p {
-                    Piece::Old(r) => data[r.clone()].to_vec(),
+                    Piece::Old(r) => data[r.start as usize..r.end as usize].to_vec(),
                     Piece::New(i) => entries[*i].bytes.clone(),
                     Piece::Bytes(b) => b.clone(),
                 })
-                .collect()
+                .collect();
+            joined.extend_from_slice(&[0; CHECKSUM_LEN]);
+            joined
         };
         // Written long after every file: nothing is racy.
-        let mut data = f.index();
-        let pieces = splice(&mut data, i64::MAX, &entries).unwrap();
+        let data = f.index();
+        let pieces = plan(&data, i64::MAX, &entries).unwrap();
         assert!(sizes(&join(&data, &pieces)).iter().all(|&s| s > 0));
         // Written before the files were last changed: all but the new entry are smudged.
-        let mut data = f.index();
-        let pieces = splice(&mut data, 0, &entries).unwrap();
+        let pieces = plan(&data, 0, &entries).unwrap();
         assert_eq!(sizes(&join(&data, &pieces)), [0, 0, 1, 0, 0]);
+    }
+
+    #[test]
+    fn large_indexes_and_long_names_are_copied_whole() {
+        // Many entries (the index spans several read buffers) and a name too long for the
+        // length field, which git then ends with a NUL instead.
+        let f = Fixture::new(&[]);
+        let blob = f.git(&["hash-object", "-w", "a.txt"]);
+        let long = format!("long/{}/end.txt", "d".repeat(NAME_MASK as usize));
+        let mut info: Vec<String> = (0..3000)
+            .map(|i| {
+                format!(
+                    "100644 {} 0\tcoes/2025-01-01-incident-number-{i:05}.yaml",
+                    blob.trim()
+                )
+            })
+            .collect();
+        info.push(format!("100644 {} 0\t{long}", blob.trim()));
+        let mut child = Command::new("git")
+            .args(["update-index", "--index-info"])
+            .current_dir(f.dir.path())
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(info.join("\n").as_bytes())
+            .unwrap();
+        assert!(child.wait().unwrap().success());
+        let before = f.index();
+        assert!(before.len() > 3 * BUFFER, "{} bytes", before.len());
+        let listed_before = f.git(&["ls-files", "-s"]);
+
+        f.write("coes/2025-06-01-b.yaml", "in the middle");
+        f.write("zz.txt", "at the end");
+        assert_eq!(f.stage(&["coes/2025-06-01-b.yaml", "zz.txt"]), Staged::Done);
+        f.git(&["fsck", "--strict", "--no-progress"]);
+        let listed_after = f.git(&["ls-files", "-s"]);
+        let added: Vec<&str> = listed_after
+            .lines()
+            .filter(|l| !listed_before.lines().any(|b| b == *l))
+            .collect();
+        assert_eq!(added.len(), 2, "{added:?}");
+        assert!(added[0].ends_with("\tcoes/2025-06-01-b.yaml"));
+        assert!(added[1].ends_with("\tzz.txt"));
+        assert_eq!(
+            listed_after.lines().count(),
+            listed_before.lines().count() + 2
+        );
+        assert!(listed_after.contains(&long));
     }
 
     #[test]
@@ -707,20 +935,16 @@ mod tests {
         f.write("coes/2026-02-01-b.yaml", "b");
         let entries = f.entries(&["coes/2026-02-01-b.yaml"]);
         let good = f.index();
-        assert!(splice(&mut good.clone(), 0, &entries).is_some());
-        assert!(splice(&mut good[..good.len() / 2].to_vec(), 0, &entries).is_none());
-        assert!(splice(&mut b"DIRC".to_vec(), 0, &entries).is_none());
+        assert!(plan(&good, 0, &entries).is_some());
+        assert!(plan(&good[..good.len() / 2], 0, &entries).is_none());
+        assert!(plan(b"DIRC", 0, &entries).is_none());
         // Two entries swapped: out of order.
         let mut swapped = good.clone();
-        let first = parse_entry(&good, HEADER_LEN, 2, good.len() - CHECKSUM_LEN)
-            .unwrap()
-            .2;
-        let second = parse_entry(&good, first, 2, good.len() - CHECKSUM_LEN)
-            .unwrap()
-            .2;
+        let ranges = entry_ranges(&good);
+        let (first, second) = (ranges[0].1, ranges[1].1);
         let mut reordered = good[first..second].to_vec();
         reordered.extend_from_slice(&good[HEADER_LEN..first]);
         swapped[HEADER_LEN..second].copy_from_slice(&reordered);
-        assert!(splice(&mut swapped, 0, &entries).is_none());
+        assert!(plan(&swapped, 0, &entries).is_none());
     }
 }
