@@ -23,6 +23,9 @@ use crate::error::UserError;
 mod index;
 #[cfg(unix)]
 mod loose;
+#[cfg(unix)]
+mod stream;
+mod tree;
 
 /// How many times a commit is retried when another writer moves the branch first.
 const MAX_ATTEMPTS: usize = 50;
@@ -370,7 +373,7 @@ fn try_commit(
     let mut tree = parent.as_ref().map(|c| c.tree_id());
     for file in entries {
         let parts: Vec<&str> = file.rel.iter().filter_map(|p| p.to_str()).collect();
-        tree = Some(insert(repo, tree, &parts, file.blob)?);
+        tree = Some(tree::insert(repo, tree, &parts, file.blob)?);
     }
     let tree = repo.find_tree(tree.ok_or_else(|| git2::Error::from_str("nothing to commit"))?)?;
     let parents: Vec<&git2::Commit> = parent.iter().collect();
@@ -397,223 +400,6 @@ fn try_commit(
         (None, None) => return Err(git2::Error::from_str("HEAD points nowhere")),
     }
     Ok(oid)
-}
-
-/// `tree` with `blob` at `parts` (a path split into components), creating subtrees.
-///
-/// Trees are edited as raw object bytes: the new entry is spliced into its place in git's
-/// order and every other entry is copied as it is. A TreeBuilder parses every entry of the
-/// directory into a map, sorts them and writes them back, which made a commit into a
-/// directory of 10,000 COEs several times slower than into an empty one.
-fn insert(
-    repo: &Repository,
-    tree: Option<Oid>,
-    parts: &[&str],
-    blob: Oid,
-) -> Result<Oid, git2::Error> {
-    let (name, rest) = parts
-        .split_first()
-        .ok_or_else(|| git2::Error::from_str("empty path"))?;
-    if name.is_empty() || matches!(*name, "." | ".." | ".git") || name.contains(['/', '\0']) {
-        return Err(git2::Error::from_str(&format!(
-            "`{name}` cannot be a name in a git tree"
-        )));
-    }
-    let odb = repo.odb()?;
-    let existing = tree.map(|t| read_tree(repo, &odb, t)).transpose()?;
-    let data = existing.as_ref().map_or(&[][..], RawTree::data);
-    let (is_tree, oid) = if rest.is_empty() {
-        (false, blob)
-    } else {
-        let mut sub = None;
-        for entry in tree_entries(data) {
-            let entry = entry?;
-            if entry.name == name.as_bytes() && entry.is_tree() {
-                sub = Some(Oid::from_bytes(entry.oid)?);
-            }
-        }
-        (true, insert(repo, sub, rest, blob)?)
-    };
-    let new_entry = tree_entry(name.as_bytes(), is_tree, oid);
-    let pieces = splice_entry(data, name.as_bytes(), is_tree, &new_entry)?;
-    write_tree(repo, &pieces)
-}
-
-/// A tree object's content, read by coe itself or by libgit2.
-enum RawTree<'o> {
-    #[cfg(unix)]
-    Loose(loose::LooseTree),
-    Odb(git2::OdbObject<'o>),
-}
-
-impl RawTree<'_> {
-    fn data(&self) -> &[u8] {
-        match self {
-            #[cfg(unix)]
-            RawTree::Loose(tree) => tree.data(),
-            RawTree::Odb(object) => object.data(),
-        }
-    }
-}
-
-/// Reads a tree: the uncompressed loose trees [`write_tree`] writes without inflating
-/// them, any other through libgit2.
-fn read_tree<'o>(
-    repo: &Repository,
-    odb: &'o git2::Odb<'_>,
-    oid: Oid,
-) -> Result<RawTree<'o>, git2::Error> {
-    #[cfg(unix)]
-    if let Some(tree) = loose::read_tree(&repo.commondir().join("objects"), oid)? {
-        return Ok(RawTree::Loose(tree));
-    }
-    #[cfg(not(unix))]
-    let _ = repo;
-    Ok(RawTree::Odb(odb.read(oid)?))
-}
-
-/// Stores the tree made of `pieces`, as an uncompressed loose object (see `git/loose.rs`).
-#[cfg(unix)]
-fn write_tree(repo: &Repository, pieces: &[&[u8]]) -> Result<Oid, git2::Error> {
-    loose::write_tree(&repo.commondir().join("objects"), pieces)
-}
-
-#[cfg(not(unix))]
-fn write_tree(repo: &Repository, pieces: &[&[u8]]) -> Result<Oid, git2::Error> {
-    repo.odb()?.write(git2::ObjectType::Tree, &pieces.concat())
-}
-
-/// One entry of a raw git tree object: `<mode> <name>\0<object id>`.
-struct RawEntry<'a> {
-    mode: &'a [u8],
-    name: &'a [u8],
-    oid: &'a [u8],
-    /// The whole entry, to copy it unchanged.
-    bytes: &'a [u8],
-}
-
-impl RawEntry<'_> {
-    fn is_tree(&self) -> bool {
-        self.mode == b"40000"
-    }
-}
-
-/// The entries of a raw tree object, in their stored order.
-fn tree_entries(data: &[u8]) -> impl Iterator<Item = Result<RawEntry<'_>, git2::Error>> {
-    const OID_LEN: usize = 20;
-    let mut rest = data;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let corrupt = || git2::Error::from_str("corrupt git tree object");
-        let entry = (|| {
-            // `memchr`: at 10,000 COEs this loop is the commit's longest scan.
-            let nul = memchr::memchr(0, rest).ok_or_else(corrupt)?;
-            let space = memchr::memchr(b' ', &rest[..nul]).ok_or_else(corrupt)?;
-            let end = nul + 1 + OID_LEN;
-            if end > rest.len() {
-                return Err(corrupt());
-            }
-            Ok(RawEntry {
-                mode: &rest[..space],
-                name: &rest[space + 1..nul],
-                oid: &rest[nul + 1..end],
-                bytes: &rest[..end],
-            })
-        })();
-        match entry {
-            Ok(e) => {
-                rest = &rest[e.bytes.len()..];
-                Some(Ok(e))
-            }
-            Err(e) => {
-                rest = &[];
-                Some(Err(e))
-            }
-        }
-    })
-}
-
-/// Git's order of tree entries: by name bytes, a subtree's name compared as if it ended
-/// in `/`.
-fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
-    let common = a.len().min(b.len());
-    a[..common].cmp(&b[..common]).then_with(|| {
-        let next = |name: &[u8], tree: bool| {
-            name.get(common)
-                .copied()
-                .unwrap_or(if tree { b'/' } else { 0 })
-        };
-        next(a, a_tree).cmp(&next(b, b_tree))
-    })
-}
-
-/// A raw tree entry: `<mode> <name>\0<object id>`, for a subtree when `is_tree`, else a
-/// regular file.
-fn tree_entry(name: &[u8], is_tree: bool, oid: Oid) -> Vec<u8> {
-    let mode: &[u8] = if is_tree { b"40000" } else { b"100644" };
-    let mut entry = Vec::with_capacity(mode.len() + name.len() + 22);
-    entry.extend_from_slice(mode);
-    entry.push(b' ');
-    entry.extend_from_slice(name);
-    entry.push(0);
-    entry.extend_from_slice(oid.as_bytes());
-    entry
-}
-
-/// The raw tree `data` with `new_entry` (named `name`) in its place, replacing any entry of
-/// that name, as pieces to be concatenated: runs of `data` and `new_entry`.
-fn splice_entry<'a>(
-    data: &'a [u8],
-    name: &[u8],
-    is_tree: bool,
-    new_entry: &'a [u8],
-) -> Result<Vec<&'a [u8]>, git2::Error> {
-    let mut pieces = Vec::with_capacity(4);
-    // Where the run of entries copied as they are starts, and where the entries read end.
-    let mut run = 0;
-    let mut pos = 0;
-    let mut placed = false;
-    for entry in tree_entries(data) {
-        let entry = entry?;
-        let start = pos;
-        pos += entry.bytes.len();
-        if entry.name == name {
-            let same_kind = if is_tree {
-                entry.is_tree()
-            } else {
-                entry.mode == b"100644"
-            };
-            if !same_kind {
-                return Err(git2::Error::from_str(&format!(
-                    "the repository has `{}` as mode {}, not a plain file or directory; coe will not change its type",
-                    String::from_utf8_lossy(name),
-                    String::from_utf8_lossy(entry.mode)
-                )));
-            }
-            pieces.push(&data[run..start]);
-            run = pos;
-            continue;
-        }
-        if !placed && git_order(name, is_tree, entry.name, entry.is_tree()).is_lt() {
-            pieces.push(&data[run..start]);
-            pieces.push(new_entry);
-            run = start;
-            placed = true;
-        }
-        // An entry of the same name sorts as `name` or as `name/`: none comes after this.
-        if placed && git_order(name, true, entry.name, entry.is_tree()).is_lt() {
-            pos = data.len();
-            break;
-        }
-    }
-    pieces.push(&data[run..pos]);
-    if !placed {
-        pieces.push(new_entry);
-    }
-    pieces.retain(|p| !p.is_empty());
-    Ok(pieces)
 }
 
 /// Stages exactly these paths at the committed content, leaving every other index entry
@@ -679,69 +465,6 @@ mod tests {
         cfg.set_str("user.name", "Test").unwrap();
         cfg.set_str("user.email", "test@example.com").unwrap();
         (dir, repo)
-    }
-
-    /// The raw tree `raw` with `name` set to `oid`.
-    fn with_entry(raw: &[u8], name: &str, is_tree: bool, oid: Oid) -> Vec<u8> {
-        let entry = tree_entry(name.as_bytes(), is_tree, oid);
-        splice_entry(raw, name.as_bytes(), is_tree, &entry)
-            .unwrap()
-            .concat()
-    }
-
-    #[test]
-    fn spliced_trees_match_the_tree_builder() {
-        let (_dir, repo) = repo_with_identity();
-        let odb = repo.odb().unwrap();
-        let blob = repo.blob(b"x").unwrap();
-        let other = repo.blob(b"y").unwrap();
-        // Names whose order depends on git's rule that a subtree sorts as `name/`.
-        let files = ["a.yaml", "a-b", "b", ".gitkeep", "a0", "Z", "a.b"];
-        let sub = {
-            let mut b = repo.treebuilder(None).unwrap();
-            b.insert("f", blob, 0o100644).unwrap();
-            b.write().unwrap()
-        };
-        let mut builder = repo.treebuilder(None).unwrap();
-        let mut spliced: Option<Oid> = None;
-        for name in files {
-            builder.insert(name, blob, 0o100644).unwrap();
-            let raw = spliced
-                .map(|t| odb.read(t).unwrap().data().to_vec())
-                .unwrap_or_default();
-            spliced = Some(
-                odb.write(git2::ObjectType::Tree, &with_entry(&raw, name, false, blob))
-                    .unwrap(),
-            );
-        }
-        for dir in ["a", "a.yaml-dir", "a-"] {
-            builder.insert(dir, sub, 0o040000).unwrap();
-            let raw = odb.read(spliced.unwrap()).unwrap().data().to_vec();
-            spliced = Some(
-                odb.write(git2::ObjectType::Tree, &with_entry(&raw, dir, true, sub))
-                    .unwrap(),
-            );
-        }
-        // Replacing an entry keeps one entry of that name.
-        builder.insert("b", other, 0o100644).unwrap();
-        let raw = odb.read(spliced.unwrap()).unwrap().data().to_vec();
-        let replaced = with_entry(&raw, "b", false, other);
-        assert_eq!(
-            odb.write(git2::ObjectType::Tree, &replaced).unwrap(),
-            builder.write().unwrap()
-        );
-        // A file never silently becomes a directory, or the other way round.
-        let raw = odb.read(spliced.unwrap()).unwrap().data().to_vec();
-        let entry = tree_entry(b"b", true, sub);
-        assert!(splice_entry(&raw, b"b", true, &entry).is_err());
-        let entry = tree_entry(b"a", false, blob);
-        assert!(splice_entry(&raw, b"a", false, &entry).is_err());
-        // Nested paths through `insert`.
-        let nested = insert(&repo, None, &["coes", "x.yaml"], blob).unwrap();
-        let tree = repo.find_tree(nested).unwrap();
-        assert_eq!(tree.get_path(Path::new("coes/x.yaml")).unwrap().id(), blob);
-        assert!(insert(&repo, None, &["coes", ".."], blob).is_err());
-        assert!(tree_entries(b"100644 broken").any(|e| e.is_err()));
     }
 
     #[test]

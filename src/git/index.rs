@@ -29,7 +29,8 @@ use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 
 use git2::{ErrorClass, ErrorCode, Oid};
-use sha1::{Digest as _, Sha1};
+
+use super::stream::{skip, Hashing, BUFFER};
 
 /// The header: `DIRC`, the version and the number of entries.
 const HEADER_LEN: usize = 12;
@@ -127,9 +128,6 @@ pub(super) fn stage(git_dir: &Path, entries: &mut [NewEntry]) -> Result<Staged, 
     Ok(Staged::Done)
 }
 
-/// The size of the buffers the index is read and written through.
-const BUFFER: usize = 1 << 16;
-
 /// A piece of the new index: a range of the old one, a new entry, or new bytes.
 #[derive(Debug)]
 enum Piece {
@@ -184,10 +182,7 @@ impl<R: BufRead> Scanner<'_, R> {
         if self.pos + len > self.body_end {
             return Ok(false);
         }
-        let skipped = std::io::copy(&mut self.old.by_ref().take(len), &mut std::io::sink())?;
-        if skipped != len {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
+        skip(self.old, len)?;
         self.pos += len;
         Ok(true)
     }
@@ -506,62 +501,33 @@ impl Lock {
             .file
             .take()
             .ok_or_else(|| git2::Error::from_str("index lock already used"))?;
-        let mut out = Hashed {
-            out: BufWriter::with_capacity(BUFFER, file),
-            sha: Sha1::new(),
-        };
+        let mut out = Hashing::new(BufWriter::with_capacity(BUFFER, file));
         let mut pos = 0;
-        let mut write = || -> std::io::Result<()> {
+        let write = || -> std::io::Result<()> {
             for piece in pieces {
                 match piece {
                     Piece::Old(range) => {
-                        if range.start < pos {
-                            return Err(std::io::Error::other("index pieces out of order"));
-                        }
-                        std::io::copy(
-                            &mut old.by_ref().take(range.start - pos),
-                            &mut std::io::sink(),
-                        )?;
-                        let copied = std::io::copy(
-                            &mut old.by_ref().take(range.end - range.start),
-                            &mut out,
-                        )?;
-                        if copied != range.end - range.start {
-                            return Err(std::io::ErrorKind::UnexpectedEof.into());
-                        }
+                        let gap = range
+                            .start
+                            .checked_sub(pos)
+                            .ok_or_else(|| std::io::Error::other("index pieces out of order"))?;
+                        skip(old, gap)?;
+                        out.copy_from(old, range.end - range.start)?;
                         pos = range.end;
                     }
                     Piece::New(i) => out.write_all(&entries[*i].bytes)?,
                     Piece::Bytes(bytes) => out.write_all(bytes)?,
                 }
             }
-            let checksum = out.sha.finalize_reset();
-            out.out.write_all(&checksum)?;
-            out.out.flush()
+            let (mut file, checksum) = out.finish();
+            file.write_all(&checksum)?;
+            file.flush()
         };
         write().map_err(|e| io_error(&self.path, e))?;
         std::fs::rename(&self.path, target).map_err(|e| io_error(target, e))?;
         // Renamed: nothing left to remove.
         self.path = PathBuf::new();
         Ok(())
-    }
-}
-
-/// A writer that hashes what passes through it.
-struct Hashed<W> {
-    out: W,
-    sha: Sha1,
-}
-
-impl<W: Write> Write for Hashed<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let written = self.out.write(buf)?;
-        self.sha.update(&buf[..written]);
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
     }
 }
 

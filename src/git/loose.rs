@@ -6,21 +6,24 @@
 //! copies of the tree that pass through memory. Here the tree is written the way git does
 //! with `core.looseCompression = 0`: a zlib stream of stored (uncompressed) blocks, hashed
 //! with the CPU's SHA-1 instructions where it has them, streamed from the pieces of the old
-//! tree to the file without assembling it. Reading one back needs no inflate: the blocks
-//! are joined in place and zlib's checksum is verified. Objects in any other form
-//! (compressed by git, or packed) are left to libgit2.
+//! tree to the file without assembling it. Reading one back needs no inflate: its content
+//! is read through a small buffer, between the blocks' headers, and zlib's checksum is
+//! verified at its end. Objects in any other form (compressed by git, or packed) are left
+//! to libgit2.
 //!
 //! The cost is disk space: such an object is about 2.8 times the size of a compressed one,
 //! until `git gc` packs it.
 
 use std::fs::File;
-use std::io::{BufWriter, Read as _};
+use std::io::{BufRead, BufReader, BufWriter, Read};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use git2::{ErrorClass, ErrorCode, Oid};
-use sha1::{Digest as _, Sha1};
 use simd_adler32::Adler32;
+
+use super::stream::{skip, Hashing, BUFFER};
+use super::tree::Piece;
 
 /// The largest stored deflate block.
 const BLOCK: usize = 0xffff;
@@ -28,127 +31,227 @@ const ZLIB_HEADER_LEN: usize = 2;
 const BLOCK_HEADER_LEN: usize = 5;
 const ADLER_LEN: usize = 4;
 
-/// A loose tree object read from disk: its content is `bytes[content]`.
-pub(super) struct LooseTree {
-    bytes: Vec<u8>,
-    start: usize,
+/// The content of a loose tree object stored uncompressed, read through a small buffer.
+/// Reading past its end checks zlib's checksum of it.
+pub(super) struct TreeReader {
+    blocks: StoredBlocks<BufReader<File>>,
+    len: u64,
 }
 
-impl LooseTree {
-    /// The tree's entries, as git stores them.
-    pub(super) fn data(&self) -> &[u8] {
-        &self.bytes[self.start..]
+impl TreeReader {
+    /// The length of the tree's content.
+    pub(super) fn len(&self) -> u64 {
+        self.len
     }
 }
 
-/// The loose tree `oid` from `objects`, when it is stored uncompressed (as [`write_tree`]
-/// writes them); `Ok(None)` when it is not a loose object or is compressed.
-pub(super) fn read_tree(objects: &Path, oid: Oid) -> Result<Option<LooseTree>, git2::Error> {
+impl Read for TreeReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.blocks.read(buf)
+    }
+}
+
+impl BufRead for TreeReader {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.blocks.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.blocks.consume(amount);
+    }
+}
+
+/// The loose tree `oid` from `objects`, positioned at its first entry, when it is stored
+/// uncompressed (as [`write_tree`] writes them); `Ok(None)` when it is not a loose object
+/// or is compressed.
+pub(super) fn open_tree(objects: &Path, oid: Oid) -> Result<Option<TreeReader>, git2::Error> {
     let path = object_path(objects, oid);
-    let mut file = match File::open(&path) {
+    let file = match File::open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io_error("reading", &path, e)),
     };
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|e| io_error("reading", &path, e))?;
-    let corrupt = || {
+    let corrupt = |what: &str| {
         git2::Error::new(
             ErrorCode::GenericError,
             ErrorClass::Odb,
-            format!("corrupt loose object {}", path.display()),
+            format!("corrupt loose object {}: {what}", path.display()),
         )
     };
-    let Some(len) = join_stored_blocks(&mut bytes).map_err(|()| corrupt())? else {
-        return Ok(None);
+    let mut blocks = match StoredBlocks::new(BufReader::with_capacity(BUFFER, file)) {
+        Ok(Some(blocks)) => blocks,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(corrupt(&e.to_string())),
     };
-    bytes.truncate(len);
-    let nul = bytes.iter().position(|&b| b == 0).ok_or_else(corrupt)?;
-    let header = std::str::from_utf8(&bytes[..nul]).map_err(|_| corrupt())?;
-    match header.split_once(' ') {
-        Some(("tree", size)) if size.parse::<usize>().ok() == Some(len - nul - 1) => {}
-        _ => return Err(corrupt()),
-    }
-    Ok(Some(LooseTree {
-        bytes,
-        start: nul + 1,
-    }))
+    let mut header = Vec::with_capacity(16);
+    (&mut blocks)
+        .take(32)
+        .read_until(0, &mut header)
+        .map_err(|e| corrupt(&e.to_string()))?;
+    let len = header
+        .strip_prefix(b"tree ")
+        .and_then(|h| h.strip_suffix(b"\0"))
+        .and_then(|len| std::str::from_utf8(len).ok())
+        .and_then(|len| len.parse().ok())
+        .ok_or_else(|| corrupt("not a tree"))?;
+    Ok(Some(TreeReader { blocks, len }))
 }
 
-/// Turns a zlib stream of stored blocks into its content, in place, and returns the
-/// content's length; `Ok(None)` when the stream has compressed blocks, `Err` when it is
-/// not well formed or its checksum is wrong.
-fn join_stored_blocks(bytes: &mut [u8]) -> Result<Option<usize>, ()> {
-    let (&[cmf, flg], _) = bytes.split_first_chunk::<ZLIB_HEADER_LEN>().ok_or(())?;
-    let has_dictionary = flg & 0x20 != 0;
-    if cmf & 0x0f != 8 || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0 || has_dictionary {
-        return Err(());
+/// The content of a zlib stream made of stored blocks, read through the buffer of `R`;
+/// the stream's checksum is checked when its end is reached.
+struct StoredBlocks<R> {
+    inner: R,
+    /// Content bytes left in the current block.
+    left_in_block: usize,
+    last: bool,
+    /// Whether the end was reached and the checksum found right.
+    checked: bool,
+    adler: Adler32,
+}
+
+impl<R: BufRead> StoredBlocks<R> {
+    /// Reads the zlib header and the first block's; `Ok(None)` when that block is
+    /// compressed.
+    fn new(mut inner: R) -> std::io::Result<Option<StoredBlocks<R>>> {
+        let mut header = [0u8; ZLIB_HEADER_LEN];
+        inner.read_exact(&mut header)?;
+        let [cmf, flg] = header;
+        let has_dictionary = flg & 0x20 != 0;
+        if cmf & 0x0f != 8 || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0 || has_dictionary {
+            return Err(invalid("not a zlib stream"));
+        }
+        let mut blocks = StoredBlocks {
+            inner,
+            left_in_block: 0,
+            last: false,
+            checked: false,
+            adler: Adler32::new(),
+        };
+        Ok(blocks.next_block()?.then_some(blocks))
     }
-    let mut pos = ZLIB_HEADER_LEN;
-    let mut len = 0;
-    loop {
-        let header = bytes.get(pos..pos + BLOCK_HEADER_LEN).ok_or(())?;
-        let last = header[0] & 1 != 0;
+
+    /// Reads the next block's header; `Ok(false)` when the block is compressed.
+    fn next_block(&mut self) -> std::io::Result<bool> {
+        let mut header = [0u8; BLOCK_HEADER_LEN];
+        self.inner.read_exact(&mut header)?;
         if (header[0] >> 1) & 3 != 0 {
-            return Ok(None);
+            return Ok(false);
         }
-        let block_len = u16::from_le_bytes([header[1], header[2]]);
-        if !block_len != u16::from_le_bytes([header[3], header[4]]) {
-            return Err(());
+        let len = u16::from_le_bytes([header[1], header[2]]);
+        if !len != u16::from_le_bytes([header[3], header[4]]) {
+            return Err(invalid("bad stored block length"));
         }
-        let start = pos + BLOCK_HEADER_LEN;
-        let end = start + usize::from(block_len);
-        if end > bytes.len() {
-            return Err(());
-        }
-        bytes.copy_within(start..end, len);
-        len += usize::from(block_len);
-        pos = end;
-        if last {
-            break;
-        }
+        self.left_in_block = usize::from(len);
+        self.last = header[0] & 1 != 0;
+        Ok(true)
     }
-    let stored = bytes.get(pos..pos + ADLER_LEN).ok_or(())?;
-    let stored = u32::from_be_bytes(stored.try_into().map_err(|_| ())?);
-    let mut adler = Adler32::new();
-    adler.write(&bytes[..len]);
-    if adler.finish() != stored {
-        return Err(());
-    }
-    Ok(Some(len))
 }
 
-/// Stores the tree made of `pieces` (concatenated) in `objects` and returns its id.
-pub(super) fn write_tree(objects: &Path, pieces: &[&[u8]]) -> Result<Oid, git2::Error> {
-    let len: usize = pieces.iter().map(|p| p.len()).sum();
-    let header = format!("tree {len}\0");
-    let mut sha = Sha1::new();
-    sha.update(&header);
-    for piece in pieces {
-        sha.update(piece);
+impl<R: BufRead> Read for StoredBlocks<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let len = available.len().min(buf.len());
+        buf[..len].copy_from_slice(&available[..len]);
+        self.consume(len);
+        Ok(len)
     }
-    let oid = Oid::from_bytes(&sha.finalize())?;
-    let path = object_path(objects, oid);
-    if path.exists() {
-        return Ok(oid);
-    }
-    let write = || -> std::io::Result<()> {
-        // `git prune` removes the `tmp_` files a killed writer leaves behind.
-        let tmp = tempfile::Builder::new()
-            .prefix("tmp_obj_")
-            .tempfile_in(objects)?;
-        let mut out = StoredZlib::new(
-            BufWriter::with_capacity(1 << 16, tmp.as_file()),
-            header.len() + len,
-        )?;
-        out.write_all(header.as_bytes())?;
-        for piece in pieces {
-            out.write_all(piece)?;
+}
+
+impl<R: BufRead> BufRead for StoredBlocks<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.left_in_block == 0 {
+            if self.last {
+                if !self.checked {
+                    let mut stored = [0u8; ADLER_LEN];
+                    self.inner.read_exact(&mut stored)?;
+                    if u32::from_be_bytes(stored) != self.adler.finish() {
+                        return Err(invalid("checksum mismatch"));
+                    }
+                    self.checked = true;
+                }
+                return Ok(&[]);
+            }
+            if !self.next_block()? {
+                return Err(invalid("a compressed block after a stored one"));
+            }
         }
-        out.finish()?;
+        let available = self.inner.fill_buf()?;
+        if available.is_empty() {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(&available[..available.len().min(self.left_in_block)])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        let amount = amount.min(self.left_in_block);
+        if let Some(consumed) = self.inner.fill_buf().ok().and_then(|b| b.get(..amount)) {
+            self.adler.write(consumed);
+        }
+        self.inner.consume(amount);
+        self.left_in_block -= amount;
+    }
+}
+
+fn invalid(what: &str) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string())
+}
+
+/// Stores the tree of content length `len` made of `pieces`, their old ranges read from
+/// `old` (from its start, to its end), in `objects`, and returns its id. It is hashed as
+/// it is written, to a temporary file then renamed to its id.
+pub(super) fn write_tree(
+    objects: &Path,
+    len: u64,
+    pieces: &[Piece<'_>],
+    old: &mut dyn BufRead,
+) -> Result<Oid, git2::Error> {
+    let header = format!("tree {len}\0");
+    // `git prune` removes the `tmp_` files a killed writer leaves behind.
+    let tmp = tempfile::Builder::new()
+        .prefix("tmp_obj_")
+        .tempfile_in(objects)
+        .map_err(|e| io_error("writing in", objects, e))?;
+    let mut write = || -> std::io::Result<[u8; 20]> {
+        let total = usize::try_from(len)
+            .ok()
+            .and_then(|len| len.checked_add(header.len()))
+            .ok_or_else(|| invalid("tree too large"))?;
+        let stored = StoredZlib::new(BufWriter::with_capacity(BUFFER, tmp.as_file()), total)?;
+        let mut out = Hashing::new(stored);
+        out.write_all(header.as_bytes())?;
+        let mut pos = 0;
+        for piece in pieces {
+            match piece {
+                Piece::Old(range) => {
+                    let gap = range
+                        .start
+                        .checked_sub(pos)
+                        .ok_or_else(|| invalid("tree pieces out of order"))?;
+                    skip(old, gap)?;
+                    out.copy_from(old, range.end - range.start)?;
+                    pos = range.end;
+                }
+                Piece::New(bytes) => out.write_all(bytes)?,
+            }
+        }
+        // Read to the end: the old tree is as long as it said, and its checksum is right.
+        if !old.fill_buf()?.is_empty() {
+            return Err(invalid("the old tree is longer than its header says"));
+        }
+        let (stored, sha) = out.finish();
+        stored.finish()?;
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o444))?;
+        Ok(sha)
+    };
+    let sha = write().map_err(|e| io_error("writing", tmp.path(), e))?;
+    let oid = Oid::from_bytes(&sha)?;
+    let path = object_path(objects, oid);
+    let persist = || -> std::io::Result<()> {
+        if path.exists() {
+            // Stored already; the temporary file is removed when dropped.
+            return Ok(());
+        }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -159,7 +262,7 @@ pub(super) fn write_tree(objects: &Path, pieces: &[&[u8]]) -> Result<Oid, git2::
             Err(e) => Err(e.error),
         }
     };
-    write().map_err(|e| io_error("writing", &path, e))?;
+    persist().map_err(|e| io_error("writing", &path, e))?;
     Ok(oid)
 }
 
@@ -202,7 +305,8 @@ impl<W: std::io::Write> StoredZlib<W> {
         })
     }
 
-    fn write_all(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
+    /// Writes all of `bytes` as content.
+    fn put(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
         if bytes.len() > self.left {
             return Err(std::io::Error::other("more content than announced"));
         }
@@ -235,28 +339,53 @@ impl<W: std::io::Write> StoredZlib<W> {
     }
 }
 
+impl<W: std::io::Write> std::io::Write for StoredZlib<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.put(bytes)?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write as _;
+
+    fn stored(data: &[u8]) -> Vec<u8> {
+        let mut stream = Vec::new();
+        let mut z = StoredZlib::new(&mut stream, data.len()).unwrap();
+        // In uneven pieces, as the tree writer sends them.
+        let (a, b) = data.split_at(data.len() / 3);
+        z.write_all(a).unwrap();
+        z.write_all(b).unwrap();
+        z.finish().unwrap();
+        stream
+    }
+
+    fn unstored(stream: &[u8]) -> std::io::Result<Option<Vec<u8>>> {
+        let Some(mut blocks) = StoredBlocks::new(stream)? else {
+            return Ok(None);
+        };
+        let mut content = Vec::new();
+        blocks.read_to_end(&mut content)?;
+        Ok(Some(content))
+    }
 
     #[test]
     fn stored_streams_round_trip_and_are_checked() {
         for len in [0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 17] {
             let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
-            let mut stream = Vec::new();
-            let mut z = StoredZlib::new(&mut stream, len).unwrap();
-            // In uneven pieces, as the tree writer sends them.
-            let (a, b) = data.split_at(len / 3);
-            z.write_all(a).unwrap();
-            z.write_all(b).unwrap();
-            z.finish().unwrap();
-            let mut joined = stream.clone();
-            assert_eq!(join_stored_blocks(&mut joined), Ok(Some(len)), "len {len}");
-            assert_eq!(&joined[..len], &data[..]);
+            let stream = stored(&data);
+            assert_eq!(unstored(&stream).unwrap().unwrap(), data, "len {len}");
             if len > 0 {
                 let mut bad = stream.clone();
                 bad[ZLIB_HEADER_LEN + BLOCK_HEADER_LEN] ^= 1;
-                assert_eq!(join_stored_blocks(&mut bad), Err(()), "checksum caught");
+                assert!(unstored(&bad).is_err(), "checksum caught");
+                assert!(unstored(&stream[..stream.len() - 1]).is_err(), "cut short");
             }
         }
         let mut short = StoredZlib::new(Vec::new(), 2).unwrap();
@@ -264,9 +393,10 @@ mod tests {
         short.write_all(b"a").unwrap();
         assert!(short.finish().is_err(), "less than announced");
         // A compressed stream is left to libgit2.
-        let mut compressed = vec![0x78, 0x01, 0b011, 0, 0, 0, 0, 0];
-        assert_eq!(join_stored_blocks(&mut compressed), Ok(None));
-        assert_eq!(join_stored_blocks(&mut [0x78]), Err(()));
+        assert!(unstored(&[0x78, 0x01, 0b011, 0, 0, 0, 0, 0])
+            .unwrap()
+            .is_none());
+        assert!(unstored(&[0x78]).is_err());
     }
 
     #[test]
@@ -277,24 +407,63 @@ mod tests {
         let mut entry = b"100644 a.yaml\0".to_vec();
         entry.extend_from_slice(blob.as_bytes());
         let mut big = Vec::new();
-        for i in 0..2000 {
+        // Several stored blocks.
+        for i in 0..5000 {
             big.extend_from_slice(format!("100644 {i:05}.yaml\0").as_bytes());
             big.extend_from_slice(blob.as_bytes());
         }
         let objects = dir.path().join(".git/objects");
-        for data in [entry.clone(), big] {
+        let odb = repo.odb().unwrap();
+        let read_back = |oid| {
+            let mut content = Vec::new();
+            open_tree(&objects, oid)
+                .unwrap()
+                .unwrap()
+                .read_to_end(&mut content)
+                .unwrap();
+            content
+        };
+        for data in [entry.clone(), big.clone()] {
             let (a, b) = data.split_at(data.len() / 2);
-            let oid = write_tree(&objects, &[a, b]).unwrap();
-            let odb = repo.odb().unwrap();
+            let len = data.len() as u64;
+            let pieces = [Piece::New(a), Piece::New(b)];
+            let oid = write_tree(&objects, len, &pieces, &mut &[][..]).unwrap();
             assert_eq!(odb.write(git2::ObjectType::Tree, &data).unwrap(), oid);
             assert_eq!(odb.read(oid).unwrap().data(), &data[..]);
-            assert_eq!(read_tree(&objects, oid).unwrap().unwrap().data(), &data[..]);
+            assert_eq!(read_back(oid), data);
             // Written twice: the same object, still readable.
-            assert_eq!(write_tree(&objects, &[&data]).unwrap(), oid);
+            let again = write_tree(&objects, len, &[Piece::New(&data)], &mut &[][..]);
+            assert_eq!(again.unwrap(), oid);
         }
+        // A tree made of pieces of an older one, streamed from it.
+        let old = write_tree(
+            &objects,
+            big.len() as u64,
+            &[Piece::New(&big)],
+            &mut &[][..],
+        )
+        .unwrap();
+        let cut = (big.len() / 2) as u64;
+        let pieces = [
+            Piece::Old(0..cut),
+            Piece::New(&entry),
+            Piece::Old(cut..big.len() as u64),
+        ];
+        let mut reader = open_tree(&objects, old).unwrap().unwrap();
+        assert_eq!(reader.len(), big.len() as u64);
+        let len = (big.len() + entry.len()) as u64;
+        let new = write_tree(&objects, len, &pieces, &mut reader).unwrap();
+        let mut expected = big[..cut as usize].to_vec();
+        expected.extend_from_slice(&entry);
+        expected.extend_from_slice(&big[cut as usize..]);
+        assert_eq!(read_back(new), expected);
+        // An old tree longer than the pieces say is refused.
+        let mut reader = open_tree(&objects, old).unwrap().unwrap();
+        let pieces = [Piece::Old(0..cut)];
+        assert!(write_tree(&objects, cut, &pieces, &mut reader).is_err());
         // libgit2's own (compressed) objects are left to libgit2, as are missing ones.
         let compressed = repo.treebuilder(None).unwrap().write().unwrap();
-        assert!(read_tree(&objects, compressed).unwrap().is_none());
-        assert!(read_tree(&objects, Oid::zero()).unwrap().is_none());
+        assert!(open_tree(&objects, compressed).unwrap().is_none());
+        assert!(open_tree(&objects, Oid::zero()).unwrap().is_none());
     }
 }
