@@ -209,6 +209,9 @@ fn next_entry<R: BufRead>(
 ) -> std::io::Result<bool> {
     entry.start = scan.pos;
     entry.name.clear();
+    if whole_entry(scan, entry)? {
+        return Ok(true);
+    }
     let mut fixed = [0u8; ENTRY_FIXED_LEN];
     if !scan.read(&mut fixed)? {
         return Ok(false);
@@ -248,6 +251,44 @@ fn next_entry<R: BufRead>(
     if name_len < usize::from(NAME_MASK) && pad.first() != Some(&0) {
         return Ok(false);
     }
+    entry.end = scan.pos;
+    Ok(true)
+}
+
+/// [`next_entry`] for the common entry, read in place when it is whole in the read
+/// buffer: no extended flags, a name shorter than the length field's limit. `Ok(false)`
+/// when it is not such an entry, or not whole in the buffer; nothing is consumed then.
+fn whole_entry<R: BufRead>(
+    scan: &mut Scanner<'_, R>,
+    entry: &mut OldEntry,
+) -> std::io::Result<bool> {
+    let buf = scan.old.fill_buf()?;
+    let Some(fixed) = buf.get(..ENTRY_FIXED_LEN) else {
+        return Ok(false);
+    };
+    let field =
+        |at: usize| u32::from_be_bytes([fixed[at], fixed[at + 1], fixed[at + 2], fixed[at + 3]]);
+    let flags = u16::from_be_bytes([fixed[FLAGS], fixed[FLAGS + 1]]);
+    let name_len = usize::from(flags & NAME_MASK);
+    let len = entry_len(ENTRY_FIXED_LEN + name_len);
+    if flags & EXTENDED != 0
+        || name_len == usize::from(NAME_MASK)
+        || len > buf.len()
+        || scan.pos + len as u64 > scan.body_end
+    {
+        return Ok(false);
+    }
+    let name = &buf[ENTRY_FIXED_LEN..ENTRY_FIXED_LEN + name_len];
+    if name.is_empty() || memchr::memchr(0, name).is_some() || buf[ENTRY_FIXED_LEN + name_len] != 0
+    {
+        return Ok(false);
+    }
+    entry.mode = field(MODE);
+    entry.mtime_seconds = field(MTIME_SECONDS);
+    entry.stage = (flags >> 12) & 3;
+    entry.name.extend_from_slice(name);
+    scan.old.consume(len);
+    scan.pos += len as u64;
     entry.end = scan.pos;
     Ok(true)
 }
