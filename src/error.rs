@@ -63,10 +63,10 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if err.downcast_ref::<Interrupted>().is_some() {
         return ExitCode::from(130);
     }
-    let message = err.to_string();
+    let message = describe(err.as_ref());
     let mut causes: Vec<String> = Vec::new();
     for cause in err.chain().skip(1) {
-        let cause = cause.to_string();
+        let cause = describe(cause);
         // Many errors repeat their source in their own message; say each thing once.
         if !message.contains(&cause) && !causes.iter().any(|c| c.contains(&cause)) {
             causes.push(cause);
@@ -75,6 +75,14 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     let user = err.chain().find_map(|e| e.downcast_ref::<UserError>());
     crate::ui::error(&message, &causes, user.and_then(|u| u.hint.as_deref()));
     ExitCode::from(user.map_or(2, |u| u.code))
+}
+
+/// An error's own message: libgit2's without the `; class=Odb (9)` it appends.
+fn describe(err: &(dyn std::error::Error + 'static)) -> String {
+    match err.downcast_ref::<git2::Error>() {
+        Some(e) => e.message().to_string(),
+        None => err.to_string(),
+    }
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -87,6 +95,15 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 mod tests {
     use super::*;
     use anyhow::Context as _;
+
+    #[test]
+    fn libgit2_errors_are_described_by_their_message_alone() {
+        let e = git2::Error::new(git2::ErrorCode::GenericError, git2::ErrorClass::Odb, "boom");
+        assert!(e.to_string().contains("class="));
+        assert_eq!(describe(&e), "boom");
+        let io = std::io::Error::other("disk");
+        assert_eq!(describe(&io), "disk");
+    }
 
     #[test]
     fn a_broken_pipe_anywhere_in_the_chain_is_success() {

@@ -36,6 +36,7 @@ const ADLER_LEN: usize = 4;
 pub(super) struct TreeReader {
     blocks: StoredBlocks<BufReader<File>>,
     len: u64,
+    path: PathBuf,
 }
 
 impl TreeReader {
@@ -47,13 +48,15 @@ impl TreeReader {
 
 impl Read for TreeReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.blocks.read(buf)
+        let path = &self.path;
+        self.blocks.read(buf).map_err(|e| corrupt_object(path, e))
     }
 }
 
 impl BufRead for TreeReader {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.blocks.fill_buf()
+        let path = &self.path;
+        self.blocks.fill_buf().map_err(|e| corrupt_object(path, e))
     }
 
     fn consume(&mut self, amount: usize) {
@@ -94,7 +97,19 @@ pub(super) fn open_tree(objects: &Path, oid: Oid) -> Result<Option<TreeReader>, 
         .and_then(|len| std::str::from_utf8(len).ok())
         .and_then(|len| len.parse().ok())
         .ok_or_else(|| corrupt("not a tree"))?;
-    Ok(Some(TreeReader { blocks, len }))
+    Ok(Some(TreeReader { blocks, len, path }))
+}
+
+/// An error reading the object at `path`, naming it.
+fn corrupt_object(path: &Path, e: std::io::Error) -> std::io::Error {
+    let kind = match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => std::io::ErrorKind::InvalidData,
+        kind => kind,
+    };
+    std::io::Error::new(
+        kind,
+        format!("corrupt loose object {}: {e}", path.display()),
+    )
 }
 
 /// The content of a zlib stream made of stored blocks, read through the buffer of `R`;
