@@ -147,38 +147,58 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
         return Err(anyhow!("nothing to commit"));
     };
     preflight(repo, &entries).map_err(|e| e.context(not_committed(first)))?;
-    // The index first, as git does: if staging fails nothing has changed, and if the
-    // commit then fails the file is merely staged. The other way round, a failed index
-    // update would leave HEAD holding a file the index lacks, and the user's next
-    // `git commit` would delete it.
-    update_index(repo, &entries).map_err(|e| {
+    // The new trees first: writing them changes nothing anyone sees, and it is where an
+    // entry HEAD holds as another type (an executable, a symbolic link) is refused.
+    let mut prepared = Some(
+        retrying(|| prepare_commit(repo, &entries))
+            .map_err(|e| anyhow!(e).context(not_committed(first)))?,
+    );
+    // Then the index, as git does: if staging fails HEAD has not moved, and if the commit
+    // then fails the file is merely staged. The other way round, a failed index update
+    // would leave HEAD holding a file the index lacks, and the user's next `git commit`
+    // would delete it.
+    retrying(|| stage(repo, &entries)).map_err(|e| {
         anyhow!(e)
             .context("updating the git index")
             .context(not_committed(first))
     })?;
-    let mut attempt = 0;
+    // Last the commit, its trees built again if another writer moved the branch since.
+    retrying(|| {
+        let commit = match prepared.take() {
+            Some(commit) => commit,
+            None => prepare_commit(repo, &entries)?,
+        };
+        finish_commit(repo, commit, &sig, message)
+    })
+    .map_err(|e| {
+        anyhow!(e).context(format!(
+            "committing to git: {} is saved and staged but not committed; commit it with `git commit`",
+            first.display()
+        ))
+    })
+}
+
+/// Runs `attempt` until it succeeds, fails for a reason other than a race with another
+/// writer (see [`is_race`]), or has been tried [`MAX_ATTEMPTS`] times, waiting a little
+/// longer each time.
+fn retrying<T>(mut attempt: impl FnMut() -> Result<T, git2::Error>) -> Result<T, git2::Error> {
+    let mut tries = 0;
     loop {
-        attempt += 1;
-        match try_commit(repo, &entries, &sig, message) {
-            Ok(oid) => return Ok(oid),
-            Err(e) if attempt < MAX_ATTEMPTS && is_race(&e) => {
-                std::thread::sleep(std::time::Duration::from_millis(5 * attempt as u64));
+        tries += 1;
+        match attempt() {
+            Err(e) if tries < MAX_ATTEMPTS && is_race(&e) => {
+                std::thread::sleep(std::time::Duration::from_millis(5 * tries as u64));
             }
-            Err(e) => {
-                return Err(anyhow!(e).context(format!(
-                    "committing to git: {} is saved and staged but not committed; commit it with `git commit`",
-                    first.display()
-                )))
-            }
+            other => return other,
         }
     }
 }
 
 /// Refuses, before anything changes, what coe cannot commit the way `git add` would: a path
 /// that is not UTF-8, a path under a git filter (git-crypt, LFS: coe would store the clear
-/// text) or a working-tree encoding, and a path HEAD holds as something else (a symbolic
-/// link or file where coe needs a directory, a symlink or executable where coe writes a
-/// plain file).
+/// text) or a working-tree encoding, and a directory on the path that HEAD holds as a
+/// symbolic link, file or submodule. (A file HEAD holds as a symbolic link or executable is
+/// refused as its tree is written, still before anything changes: see `git/tree.rs`.)
 fn preflight(repo: &Repository, entries: &[Staged]) -> Result<()> {
     let head_tree = match repo.head() {
         Ok(head) => Some(head.peel_to_tree()?),
@@ -215,7 +235,7 @@ fn preflight(repo: &Repository, entries: &[Staged]) -> Result<()> {
         let Some(root) = &head_tree else { continue };
         // Only the directories on the path are looked at, never the COE directory's own
         // tree (parsing it costs milliseconds at 10,000 COEs): the file's entry is checked
-        // as it is replaced, in `splice_entry`.
+        // as the new tree is written, in `tree::find_place`.
         let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
         let mut tree = root.clone();
         let mut prefix = PathBuf::new();
@@ -353,15 +373,21 @@ fn is_race(e: &git2::Error) -> bool {
         || e.message().contains("current value")
 }
 
-fn try_commit(
-    repo: &Repository,
+/// A commit ready to be written: the branch it goes on, its parent and its tree.
+struct Prepared<'r> {
+    /// The branch HEAD points at (None when detached).
+    branch: Option<String>,
+    /// The branch's current commit (None when it has no commits yet).
+    parent: Option<git2::Commit<'r>>,
+    tree: Oid,
+}
+
+/// Reads where HEAD is and writes the trees of its commit with `entries` in place.
+fn prepare_commit<'r>(
+    repo: &'r Repository,
     entries: &[Staged],
-    sig: &Signature,
-    message: &str,
-) -> Result<Oid, git2::Error> {
+) -> Result<Prepared<'r>, git2::Error> {
     let head = repo.find_reference("HEAD")?;
-    // The branch HEAD points at (None when detached), and its current commit (None when
-    // the branch has no commits yet).
     let branch = head.symbolic_target().map(str::to_string);
     let parent = match &branch {
         Some(name) => match repo.find_reference(name) {
@@ -376,7 +402,27 @@ fn try_commit(
         let parts: Vec<&str> = file.rel.iter().filter_map(|p| p.to_str()).collect();
         tree = Some(tree::insert(repo, tree, &parts, file.blob)?);
     }
-    let tree = repo.find_tree(tree.ok_or_else(|| git2::Error::from_str("nothing to commit"))?)?;
+    let tree = tree.ok_or_else(|| git2::Error::from_str("nothing to commit"))?;
+    Ok(Prepared {
+        branch,
+        parent,
+        tree,
+    })
+}
+
+/// Writes the commit and moves the branch to it, unless another writer moved it first.
+fn finish_commit(
+    repo: &Repository,
+    prepared: Prepared<'_>,
+    sig: &Signature,
+    message: &str,
+) -> Result<Oid, git2::Error> {
+    let Prepared {
+        branch,
+        parent,
+        tree,
+    } = prepared;
+    let tree = repo.find_tree(tree)?;
     let parents: Vec<&git2::Commit> = parent.iter().collect();
     let oid = repo.commit(None, sig, sig, message, &tree, &parents)?;
     let log = format!("commit: {}", message.lines().next().unwrap_or_default());
@@ -404,23 +450,8 @@ fn try_commit(
 }
 
 /// Stages exactly these paths at the committed content, leaving every other index entry
-/// (the user's staged work) as it was. Retries while another process holds the index lock.
-fn update_index(repo: &Repository, entries: &[Staged]) -> Result<(), git2::Error> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let result = stage(repo, entries);
-        match result {
-            Err(e) if attempt < MAX_ATTEMPTS && is_race(&e) => {
-                std::thread::sleep(std::time::Duration::from_millis(5 * attempt as u64));
-            }
-            other => return other,
-        }
-    }
-}
-
-/// One try of [`update_index`]: the index file spliced directly when it is of the usual
-/// kind (see `git/index.rs`), else through libgit2.
+/// (the user's staged work) as it was: the index file spliced directly when it is of the
+/// usual kind (see `git/index.rs`), else through libgit2.
 fn stage(repo: &Repository, entries: &[Staged]) -> Result<(), git2::Error> {
     #[cfg(unix)]
     {

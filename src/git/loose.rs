@@ -81,16 +81,22 @@ pub(super) fn open_tree(objects: &Path, oid: Oid) -> Result<Option<TreeReader>, 
             format!("corrupt loose object {}: {what}", path.display()),
         )
     };
+    // zlib may follow a stored block with compressed ones: such an object is libgit2's.
+    match only_stored_blocks(&file) {
+        Ok(true) => {}
+        Ok(false) => return Ok(None),
+        Err(e) => return Err(corrupt(&what_went_wrong(&e))),
+    }
     let mut blocks = match StoredBlocks::new(BufReader::with_capacity(BUFFER, file)) {
         Ok(Some(blocks)) => blocks,
         Ok(None) => return Ok(None),
-        Err(e) => return Err(corrupt(&e.to_string())),
+        Err(e) => return Err(corrupt(&what_went_wrong(&e))),
     };
     let mut header = Vec::with_capacity(16);
     (&mut blocks)
         .take(32)
         .read_until(0, &mut header)
-        .map_err(|e| corrupt(&e.to_string()))?;
+        .map_err(|e| corrupt(&what_went_wrong(&e)))?;
     let len = header
         .strip_prefix(b"tree ")
         .and_then(|h| h.strip_suffix(b"\0"))
@@ -98,6 +104,25 @@ pub(super) fn open_tree(objects: &Path, oid: Oid) -> Result<Option<TreeReader>, 
         .and_then(|len| len.parse().ok())
         .ok_or_else(|| corrupt("not a tree"))?;
     Ok(Some(TreeReader { blocks, len, path }))
+}
+
+/// Whether every deflate block of the zlib stream in `file` is stored, walking the blocks'
+/// headers alone (five bytes read per 64 KB block).
+fn only_stored_blocks(file: &File) -> std::io::Result<bool> {
+    use std::os::unix::fs::FileExt as _;
+    let mut pos = ZLIB_HEADER_LEN as u64;
+    loop {
+        let mut header = [0u8; BLOCK_HEADER_LEN];
+        file.read_exact_at(&mut header, pos)?;
+        if (header[0] >> 1) & 3 != 0 {
+            return Ok(false);
+        }
+        let len = u16::from_le_bytes([header[1], header[2]]);
+        pos += (BLOCK_HEADER_LEN + usize::from(len)) as u64;
+        if header[0] & 1 != 0 {
+            return Ok(true);
+        }
+    }
 }
 
 /// An error reading the object at `path`, naming it.
@@ -108,8 +133,20 @@ fn corrupt_object(path: &Path, e: std::io::Error) -> std::io::Error {
     };
     std::io::Error::new(
         kind,
-        format!("corrupt loose object {}: {e}", path.display()),
+        format!(
+            "corrupt loose object {}: {}",
+            path.display(),
+            what_went_wrong(&e)
+        ),
     )
+}
+
+/// A reading error in words: a file that ends early is "cut short".
+fn what_went_wrong(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => "cut short".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 /// The content of a zlib stream made of stored blocks, read through the buffer of `R`;
@@ -259,7 +296,7 @@ pub(super) fn write_tree(
             .set_permissions(std::fs::Permissions::from_mode(0o444))?;
         Ok(sha)
     };
-    let sha = write().map_err(|e| io_error("writing", tmp.path(), e))?;
+    let sha = write().map_err(|e| io_error("writing a tree object in", objects, e))?;
     let oid = Oid::from_bytes(&sha)?;
     let path = object_path(objects, oid);
     let persist = || -> std::io::Result<()> {
@@ -381,6 +418,40 @@ mod tests {
         stream
     }
 
+    /// `data` as one final deflate block with fixed Huffman codes, literals only.
+    fn fixed_huffman(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let (mut bits, mut count) = (0u32, 0);
+        let mut put = |value: u32, len: u32, reversed: bool| {
+            for i in 0..len {
+                let bit = if reversed {
+                    (value >> (len - 1 - i)) & 1
+                } else {
+                    (value >> i) & 1
+                };
+                bits |= bit << count;
+                count += 1;
+                if count == 8 {
+                    out.push(bits as u8);
+                    (bits, count) = (0, 0);
+                }
+            }
+        };
+        put(1, 1, false); // BFINAL
+        put(1, 2, false); // BTYPE = 01, fixed codes
+        for &byte in data {
+            match byte {
+                0..=143 => put(0x30 + u32::from(byte), 8, true),
+                _ => put(0x190 + u32::from(byte) - 144, 9, true),
+            }
+        }
+        put(0, 7, true); // end of block
+        if count > 0 {
+            out.push(bits as u8);
+        }
+        out
+    }
+
     fn unstored(stream: &[u8]) -> std::io::Result<Option<Vec<u8>>> {
         let Some(mut blocks) = StoredBlocks::new(stream)? else {
             return Ok(None);
@@ -480,5 +551,38 @@ mod tests {
         let compressed = repo.treebuilder(None).unwrap().write().unwrap();
         assert!(open_tree(&objects, compressed).unwrap().is_none());
         assert!(open_tree(&objects, Oid::zero()).unwrap().is_none());
+        // So is a stream zlib began with a stored block and went on compressing, which it
+        // does for content it cannot shrink followed by content it can: the object is in
+        // the place of `entry`'s tree, and libgit2 reads it.
+        let content = format!("tree {}\0", entry.len()).into_bytes();
+        let (first, rest) = content.split_at(4);
+        let mut mixed = vec![0x78, 0x01, 0];
+        mixed.extend_from_slice(&(first.len() as u16).to_le_bytes());
+        mixed.extend_from_slice(&(!(first.len() as u16)).to_le_bytes());
+        mixed.extend_from_slice(first);
+        mixed.extend_from_slice(&fixed_huffman(&[rest, &entry[..]].concat()));
+        let mut adler = Adler32::new();
+        adler.write(&content);
+        adler.write(&entry);
+        mixed.extend_from_slice(&adler.finish().to_be_bytes());
+        let oid = odb.write(git2::ObjectType::Tree, &entry).unwrap();
+        let path = object_path(&objects, oid);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::write(&path, &mixed).unwrap();
+        assert_eq!(
+            odb.read(oid).unwrap().data(),
+            &entry[..],
+            "libgit2 reads it"
+        );
+        assert!(open_tree(&objects, oid).unwrap().is_none());
+        // A stream of stored blocks cut short is corrupt.
+        std::fs::write(&path, &stored(&[content.as_slice(), &entry].concat())[..20]).unwrap();
+        let mut reader = open_tree(&objects, oid).unwrap().unwrap();
+        let err = reader.read_to_end(&mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("cut short"), "{err}");
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "{err}"
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use std::process::Stdio;
 
-use crate::common::TestEnv;
+use crate::common::{complete_coe, TestEnv};
 
 fn draft_args(title: &str) -> Vec<&str> {
     vec![
@@ -244,4 +244,29 @@ fn a_path_that_is_not_utf8_is_refused_not_mangled() {
         "1\n",
         "nothing committed at the root or anywhere"
     );
+}
+
+#[test]
+fn a_coe_head_holds_as_an_executable_is_refused_before_it_is_staged() {
+    let env = TestEnv::new();
+    let id = "2026-11-22-checkout-latency";
+    let rel = format!("coes/{id}.yaml");
+    env.write(&rel, complete_coe(id, "2026-11-22T09:58:00Z"));
+    env.git(&["add", &rel]);
+    env.git(&["update-index", "--chmod=+x", &rel]);
+    env.git(&["commit", "-qm", "an executable COE"]);
+    let index_before = std::fs::read(env.root.join(".git/index")).unwrap();
+    let out = env.coe(&["close", id]).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("as mode 100755"), "{text}");
+    assert!(text.contains("will not change its type"), "{text}");
+    assert_eq!(commits(&env), "2\n", "HEAD did not move");
+    // Refused before the index changed: the next `git commit` does not carry the change
+    // coe refused.
+    assert_eq!(
+        std::fs::read(env.root.join(".git/index")).unwrap(),
+        index_before
+    );
+    assert_eq!(env.git(&["diff", "--cached", "--name-only"]), "");
 }
