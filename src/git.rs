@@ -2,16 +2,17 @@
 //! coe changed.
 //!
 //! Commits are built from HEAD's tree plus the changed blobs, never from the index, so what
-//! the user has staged is never swept into a coe commit. The index is updated first, for
-//! those paths alone, its entries spliced in without parsing the rest (`git/index.rs`), so
-//! `git status` stays clean for them. Only the trees on the changed paths are rewritten, by
-//! splicing the new entry into their raw bytes (`git/tree.rs`); nothing walks or hashes the
-//! work tree. Those trees are written uncompressed and read back without inflating
-//! (`git/loose.rs`). Git's own data model still makes a commit cost grow with the size of
-//! the COE directory (its tree object is rewritten) and of the index (rewritten whole):
-//! about 2.7 ms more at 10,000 COEs, of which 2 ms is the least any tool must spend (see
-//! BENCHMARKS.md). The branch is moved with a compare-and-swap and retried when another
-//! writer moved it first.
+//! the user has staged is never swept into a coe commit. In order: the new trees are
+//! written (unreferenced until the commit, so a refusal there changes nothing anyone sees),
+//! then the index is updated for those paths alone, its entries spliced in without parsing
+//! the rest (`git/index.rs`) so `git status` stays clean for them, then the commit is
+//! written and the branch moved with a compare-and-swap, retried when another writer moved
+//! it first. Only the trees on the changed paths are rewritten, by splicing the new entry
+//! into their raw bytes (`git/tree.rs`); nothing walks or hashes the work tree. Those trees
+//! are written uncompressed and read back without inflating (`git/loose.rs`). Git's own
+//! data model still makes a commit cost grow with the size of the COE directory (its tree
+//! object is rewritten) and of the index (rewritten whole): about 2.7 ms more at 10,000
+//! COEs, of which 2 ms is the least any tool must spend (see BENCHMARKS.md).
 
 use std::path::{Path, PathBuf};
 
