@@ -456,10 +456,13 @@ fn finish_commit(
 fn stage(repo: &Repository, entries: &[Staged]) -> Result<(), git2::Error> {
     #[cfg(unix)]
     {
+        let config = repo.config().ok();
+        let setting = |key: &str| config.as_ref().and_then(|c| c.get_bool(key).ok());
         // With core.ignorecase, an entry differing only in case must be replaced.
-        let ignore_case = repo
-            .config()
-            .and_then(|c| c.get_bool("core.ignorecase"))
+        let ignore_case = setting("core.ignorecase").unwrap_or(false);
+        // As git: `feature.manyFiles` turns `index.skipHash` on unless it is set.
+        let skip_hash = setting("index.skipHash")
+            .or_else(|| setting("feature.manyFiles"))
             .unwrap_or(false);
         let new: Option<Vec<index::NewEntry>> = entries
             .iter()
@@ -474,7 +477,7 @@ fn stage(repo: &Repository, entries: &[Staged]) -> Result<(), git2::Error> {
             })
             .collect();
         if let (false, Some(mut new)) = (ignore_case, new) {
-            if index::stage(repo.path(), &mut new)? == index::Staged::Done {
+            if index::stage(repo.path(), &mut new, skip_hash)? == index::Staged::Done {
                 return Ok(());
             }
         }

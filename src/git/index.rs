@@ -100,12 +100,18 @@ pub(super) enum Staged {
 }
 
 /// Stages `entries` in the index of the repository whose git directory is `git_dir`.
-/// Fails with [`ErrorCode::Locked`] while another process holds `index.lock`.
+/// Fails with [`ErrorCode::Locked`] while another process holds `index.lock`. With
+/// `skip_hash` (git's `index.skipHash`) the file ends with zeros instead of its SHA-1, as
+/// git writes it then.
 ///
 /// The old index is read twice through a small buffer, never whole: once to plan the new
 /// one, once to copy it. At 10,000 COEs a 1.4 MB buffer would cost more in page faults
 /// (its memory is new to the process) than both passes.
-pub(super) fn stage(git_dir: &Path, entries: &mut [NewEntry]) -> Result<Staged, git2::Error> {
+pub(super) fn stage(
+    git_dir: &Path,
+    entries: &mut [NewEntry],
+    skip_hash: bool,
+) -> Result<Staged, git2::Error> {
     entries.sort_by(|a, b| a.name.cmp(&b.name));
     if entries.windows(2).any(|w| w[0].name == w[1].name) {
         return Ok(Staged::Unsupported);
@@ -124,7 +130,7 @@ pub(super) fn stage(git_dir: &Path, entries: &mut [NewEntry]) -> Result<Staged, 
         return Ok(Staged::Unsupported);
     };
     old.rewind().map_err(io)?;
-    lock.commit(&pieces, &mut old, entries, &index_path)?;
+    lock.commit(&pieces, &mut old, entries, skip_hash, &index_path)?;
     Ok(Staged::Done)
 }
 
@@ -536,13 +542,19 @@ impl Lock {
         pieces: &[Piece],
         old: &mut R,
         entries: &[NewEntry],
+        skip_hash: bool,
         target: &Path,
     ) -> Result<(), git2::Error> {
         let file = self
             .file
             .take()
             .ok_or_else(|| git2::Error::from_str("index lock already used"))?;
-        let mut out = Hashing::new(BufWriter::with_capacity(BUFFER, file));
+        let out = BufWriter::with_capacity(BUFFER, file);
+        let mut out = if skip_hash {
+            Hashing::without_hash(out)
+        } else {
+            Hashing::new(out)
+        };
         let mut pos = 0;
         let write = || -> std::io::Result<()> {
             for piece in pieces {
@@ -561,7 +573,7 @@ impl Lock {
                 }
             }
             let (mut file, checksum) = out.finish();
-            file.write_all(&checksum)?;
+            file.write_all(&checksum.unwrap_or([0; CHECKSUM_LEN]))?;
             file.flush()
         };
         write().map_err(|e| io_error(&self.path, e))?;
@@ -584,6 +596,7 @@ impl Drop for Lock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sha1::{Digest as _, Sha1};
     use std::process::Command;
 
     fn be32(data: &[u8], at: usize) -> u32 {
@@ -679,7 +692,7 @@ mod tests {
 
         fn stage(&self, rels: &[&str]) -> Staged {
             let mut entries = self.entries(rels);
-            stage(&self.dir.path().join(".git"), &mut entries).unwrap()
+            stage(&self.dir.path().join(".git"), &mut entries, false).unwrap()
         }
 
         fn index(&self) -> Vec<u8> {
@@ -734,6 +747,31 @@ mod tests {
     }
 
     #[test]
+    fn with_index_skip_hash_the_checksum_is_left_out_as_git_does() {
+        let f = Fixture::new(&["index.skipHash=true"]);
+        f.write("coes/2026-02-01-b.yaml", "b");
+        let mut entries = f.entries(&["coes/2026-02-01-b.yaml"]);
+        let git_dir = f.dir.path().join(".git");
+        assert_eq!(stage(&git_dir, &mut entries, true).unwrap(), Staged::Done);
+        let index = f.index();
+        assert_eq!(index[index.len() - CHECKSUM_LEN..], [0; CHECKSUM_LEN]);
+        assert_eq!(
+            f.git(&["status", "--porcelain"]),
+            "A  coes/2026-02-01-b.yaml\n"
+        );
+        f.git(&["fsck", "--strict", "--no-progress"]);
+        let repo = git2::Repository::open(f.dir.path()).unwrap();
+        assert_eq!(repo.index().unwrap().len(), 5, "libgit2 reads it");
+        // Without the setting, the checksum is git's.
+        f.write("coes/2026-03-01-c.yaml", "c changed");
+        let mut entries = f.entries(&["coes/2026-03-01-c.yaml"]);
+        assert_eq!(stage(&git_dir, &mut entries, false).unwrap(), Staged::Done);
+        let index = f.index();
+        let (body, checksum) = index.split_at(index.len() - CHECKSUM_LEN);
+        assert_eq!(checksum, &Sha1::digest(body)[..]);
+    }
+
+    #[test]
     fn optional_extensions_are_dropped() {
         let f = Fixture::new(&[
             "index.recordEndOfIndexEntries=true",
@@ -778,12 +816,12 @@ mod tests {
         let meta = std::fs::metadata(f.dir.path().join("a.txt")).unwrap();
         let mut entries = vec![NewEntry::new("docs", Oid::zero(), &meta).unwrap()];
         assert_eq!(
-            stage(&f.dir.path().join(".git"), &mut entries).unwrap(),
+            stage(&f.dir.path().join(".git"), &mut entries, false).unwrap(),
             Staged::Unsupported
         );
         let mut entries = vec![NewEntry::new("a.txt/inner", Oid::zero(), &meta).unwrap()];
         assert_eq!(
-            stage(&f.dir.path().join(".git"), &mut entries).unwrap(),
+            stage(&f.dir.path().join(".git"), &mut entries, false).unwrap(),
             Staged::Unsupported
         );
         // No index yet.
@@ -847,7 +885,7 @@ mod tests {
         std::fs::write(&lock, "someone else's").unwrap();
         f.write("coes/2026-02-01-b.yaml", "b");
         let mut entries = f.entries(&["coes/2026-02-01-b.yaml"]);
-        let err = stage(&f.dir.path().join(".git"), &mut entries).unwrap_err();
+        let err = stage(&f.dir.path().join(".git"), &mut entries, false).unwrap_err();
         assert_eq!(err.code(), ErrorCode::Locked);
         assert_eq!(std::fs::read_to_string(&lock).unwrap(), "someone else's");
     }

@@ -291,6 +291,7 @@ pub(super) fn write_tree(
             return Err(invalid("the old tree is longer than its header says"));
         }
         let (stored, sha) = out.finish();
+        let sha = sha.ok_or_else(|| std::io::Error::other("a tree written without its hash"))?;
         stored.finish()?;
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o444))?;

@@ -9,22 +9,29 @@ use sha1::{Digest as _, Sha1};
 /// The size of the buffers files are read and written through.
 pub(super) const BUFFER: usize = 1 << 16;
 
-/// A writer that hashes with SHA-1 what it writes.
+/// A writer that hashes with SHA-1 what it writes (unless told not to).
 pub(super) struct Hashing<W> {
     out: W,
-    sha: Sha1,
+    sha: Option<Sha1>,
 }
 
 impl<W: Write> Hashing<W> {
     pub(super) fn new(out: W) -> Hashing<W> {
         Hashing {
             out,
-            sha: Sha1::new(),
+            sha: Some(Sha1::new()),
         }
     }
 
+    /// A writer that only writes: [`Hashing::finish`] gives no hash.
+    pub(super) fn without_hash(out: W) -> Hashing<W> {
+        Hashing { out, sha: None }
+    }
+
     pub(super) fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.sha.update(bytes);
+        if let Some(sha) = &mut self.sha {
+            sha.update(bytes);
+        }
         self.out.write_all(bytes)
     }
 
@@ -48,9 +55,9 @@ impl<W: Write> Hashing<W> {
         Ok(())
     }
 
-    /// The writer and the SHA-1 of everything written.
-    pub(super) fn finish(self) -> (W, [u8; 20]) {
-        (self.out, self.sha.finalize().into())
+    /// The writer and the SHA-1 of everything written, unless made without one.
+    pub(super) fn finish(self) -> (W, Option<[u8; 20]>) {
+        (self.out, self.sha.map(|sha| sha.finalize().into()))
     }
 }
 

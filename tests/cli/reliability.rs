@@ -270,3 +270,24 @@ fn a_coe_head_holds_as_an_executable_is_refused_before_it_is_staged() {
     );
     assert_eq!(env.git(&["diff", "--cached", "--name-only"]), "");
 }
+
+#[test]
+fn the_index_follows_git_s_index_skip_hash_setting() {
+    let env = TestEnv::new();
+    env.git(&["config", "feature.manyFiles", "true"]);
+    env.coe(&draft_args("Many files")).assert().success();
+    let index = std::fs::read(env.root.join(".git/index")).unwrap();
+    assert_eq!(
+        index[index.len() - 20..],
+        [0; 20],
+        "no checksum, as git writes it"
+    );
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+    env.git(&["fsck", "--strict", "--no-progress"]);
+    // Turned off explicitly, the checksum is back.
+    env.git(&["config", "index.skipHash", "false"]);
+    env.coe(&draft_args("Many files")).assert().success();
+    let index = std::fs::read(env.root.join(".git/index")).unwrap();
+    assert_ne!(index[index.len() - 20..], [0; 20]);
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+}
