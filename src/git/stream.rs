@@ -16,6 +16,7 @@ pub(super) struct Hashing<W> {
 }
 
 impl<W: Write> Hashing<W> {
+    /// A writer to `out` that hashes what it writes.
     pub(super) fn new(out: W) -> Hashing<W> {
         Hashing {
             out,
@@ -28,6 +29,7 @@ impl<W: Write> Hashing<W> {
         Hashing { out, sha: None }
     }
 
+    /// Writes (and hashes) all of `bytes`.
     pub(super) fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         if let Some(sha) = &mut self.sha {
             sha.update(bytes);
