@@ -559,15 +559,7 @@ impl Lock {
         let write = || -> std::io::Result<()> {
             for piece in pieces {
                 match piece {
-                    Piece::Old(range) => {
-                        let gap = range
-                            .start
-                            .checked_sub(pos)
-                            .ok_or_else(|| std::io::Error::other("index pieces out of order"))?;
-                        skip(old, gap)?;
-                        out.copy_from(old, range.end - range.start)?;
-                        pos = range.end;
-                    }
+                    Piece::Old(range) => out.copy_range(old, &mut pos, range)?,
                     Piece::New(i) => out.write_all(&entries[*i].bytes)?,
                     Piece::Bytes(bytes) => out.write_all(bytes)?,
                 }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use git2::{ErrorClass, ErrorCode, Oid};
 use simd_adler32::Adler32;
 
-use super::stream::{skip, Hashing, BUFFER};
+use super::stream::{Hashing, BUFFER};
 use super::tree::Piece;
 
 /// The largest stored deflate block.
@@ -274,15 +274,7 @@ pub(super) fn write_tree(
         let mut pos = 0;
         for piece in pieces {
             match piece {
-                Piece::Old(range) => {
-                    let gap = range
-                        .start
-                        .checked_sub(pos)
-                        .ok_or_else(|| invalid("tree pieces out of order"))?;
-                    skip(old, gap)?;
-                    out.copy_from(old, range.end - range.start)?;
-                    pos = range.end;
-                }
+                Piece::Old(range) => out.copy_range(old, &mut pos, range)?,
                 Piece::New(bytes) => out.write_all(bytes)?,
             }
         }

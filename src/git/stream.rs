@@ -38,11 +38,7 @@ impl<W: Write> Hashing<W> {
     }
 
     /// Copies the next `len` bytes of `from`, failing when it ends first.
-    pub(super) fn copy_from<R: BufRead + ?Sized>(
-        &mut self,
-        from: &mut R,
-        len: u64,
-    ) -> std::io::Result<()> {
+    fn copy_from<R: BufRead + ?Sized>(&mut self, from: &mut R, len: u64) -> std::io::Result<()> {
         let mut left = len;
         while left > 0 {
             let buf = from.fill_buf()?;
@@ -54,6 +50,24 @@ impl<W: Write> Hashing<W> {
             from.consume(take);
             left -= take as u64;
         }
+        Ok(())
+    }
+
+    /// Copies `range` of `from`, whose reading position is `*pos` (at or before the range's
+    /// start: what lies between is skipped), and moves `*pos` to the range's end.
+    pub(super) fn copy_range<R: BufRead + ?Sized>(
+        &mut self,
+        from: &mut R,
+        pos: &mut u64,
+        range: &std::ops::Range<u64>,
+    ) -> std::io::Result<()> {
+        let gap = range
+            .start
+            .checked_sub(*pos)
+            .ok_or_else(|| std::io::Error::other("pieces out of order"))?;
+        skip(from, gap)?;
+        self.copy_from(from, range.end - range.start)?;
+        *pos = range.end;
         Ok(())
     }
 
