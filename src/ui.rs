@@ -111,6 +111,13 @@ pub fn error(message: &str, causes: &[String], hint: Option<&str>) {
     let _ = writeln!(anstream::stderr(), "{text}");
 }
 
+/// `value` as pretty-printed JSON ending in a newline: what every `--format json` writes.
+pub fn json(value: &impl serde::Serialize) -> serde_json::Result<String> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
+}
+
 /// Writes data to stdout (colour stripped when not wanted). Errors, such as a closed
 /// pipe, are returned so the caller stops quietly.
 pub fn out(text: &str) -> std::io::Result<()> {

@@ -46,9 +46,7 @@ pub fn text(findings: &[Finding]) -> String {
 
 /// The findings as a pretty-printed JSON array.
 pub fn json(findings: &[Finding]) -> serde_json::Result<String> {
-    let mut out = serde_json::to_string_pretty(findings)?;
-    out.push('\n');
-    Ok(out)
+    crate::ui::json(&findings)
 }
 
 /// GitHub Actions workflow commands: `::error file=F,line=L,title=coe RULE::MESSAGE`.

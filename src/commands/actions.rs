@@ -135,9 +135,7 @@ pub fn run(ctx: &Context, args: ActionsArgs) -> Result<ExitCode> {
     let rows = rows(loaded.coes.iter().map(|(_, c)| c), &filter, today);
     match args.format {
         ActionsFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&rows)?;
-            text.push('\n');
-            ui::out(&text)?;
+            ui::out(&ui::json(&rows)?)?;
         }
         ActionsFormat::Table if rows.is_empty() => {
             if filter.overdue {

@@ -187,9 +187,7 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<ExitCode> {
     let rows = rows(&loaded.coes, &repo, &filter);
     match args.format {
         ListFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&rows)?;
-            text.push('\n');
-            ui::out(&text)?;
+            ui::out(&ui::json(&rows)?)?;
         }
         ListFormat::Table if rows.is_empty() => {
             if loaded.coes.is_empty() {

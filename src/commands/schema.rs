@@ -59,9 +59,7 @@ pub fn run(_ctx: &Context, args: SchemaArgs) -> Result<ExitCode> {
 
 /// Pretty JSON with a final newline, as written to files and stdout.
 pub fn to_text(schema: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::ui::json(schema).unwrap_or_default()
 }
 
 /// The JSON Schema (draft-07) of a COE file, format version 1.

@@ -61,13 +61,11 @@ pub fn run(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
                 .iter()
                 .map(|m| format!("{}: {}", m.field, m.what))
                 .collect();
-            let mut json = serde_json::to_string_pretty(&serde_json::json!({
+            crate::ui::json(&serde_json::json!({
                 "coe": coe,
                 "complete": missing.is_empty(),
                 "missing": missing,
-            }))?;
-            json.push('\n');
-            json
+            }))?
         }
     };
     super::emit(args.output.as_deref(), &text)?;

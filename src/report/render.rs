@@ -69,9 +69,7 @@ pub fn html(report: &Report, repo_root: Option<&Path>) -> Result<String> {
 
 /// The report as pretty-printed JSON (the [`Report`] type, documented in the README).
 pub fn json(report: &Report) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(report)?;
-    text.push('\n');
-    Ok(text)
+    Ok(crate::ui::json(report)?)
 }
 
 /// Placeholders standing where the HTML charts go.
