@@ -6,21 +6,14 @@ use crate::report::{fixture, JsonAction};
 #[test]
 fn table_soonest_due_first() {
     let env = fixture();
-    let out = env.coe(&["actions"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["actions"]);
     insta::assert_snapshot!(env.transcript(&out));
 }
 
 fn keys(env: &crate::common::TestEnv, args: &[&str]) -> Vec<String> {
     let mut all = vec!["actions", "--format", "json"];
     all.extend_from_slice(args);
-    let out = env.coe(&all).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        env.transcript(&out)
-    );
+    let out = env.run_ok(&all);
     let rows: Vec<JsonAction> = serde_json::from_slice(&out.stdout).unwrap();
     rows.iter()
         .map(|r| format!("{} {}", &r.coe[11..], r.id))
@@ -87,11 +80,7 @@ fn overdue_fail_is_the_ci_gate() {
     assert_eq!(out.status.code(), Some(1), "{}", env.transcript(&out));
     insta::assert_snapshot!(env.transcript(&out));
     // Nothing overdue for this owner: success, and a note saying so.
-    let out = env
-        .coe(&["actions", "--overdue", "--fail", "--owner", "team-platform"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["actions", "--overdue", "--fail", "--owner", "team-platform"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "No corrective actions are overdue.\n"

@@ -36,6 +36,19 @@ impl TestEnv {
         Command::from_std(self.std_coe(args))
     }
 
+    /// Runs `coe` and returns its output, failing the test (with the transcript) unless it
+    /// exits 0.
+    pub fn run_ok(&self, args: &[&str]) -> Output {
+        let out = self.coe(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "coe {args:?}: {}",
+            self.transcript(&out)
+        );
+        out
+    }
+
     /// The same as a plain `std::process::Command`, e.g. to spawn several at once.
     pub fn std_coe(&self, args: &[&str]) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("coe"));

@@ -8,21 +8,14 @@ use crate::report::fixture;
 #[test]
 fn table_newest_first() {
     let env = fixture();
-    let out = env.coe(&["list"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["list"]);
     insta::assert_snapshot!(env.transcript(&out));
 }
 
 fn ids(env: &TestEnv, args: &[&str]) -> Vec<String> {
     let mut all = vec!["list"];
     all.extend_from_slice(args);
-    let out = env.coe(&all).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        env.transcript(&out)
-    );
+    let out = env.run_ok(&all);
     stdout(&out)
         .lines()
         .skip(1)
@@ -124,11 +117,7 @@ struct Row {
 #[test]
 fn json_decodes_into_typed_rows() {
     let env = fixture();
-    let out = env
-        .coe(&["list", "--format", "json", "--since", "2026-11-21"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["list", "--format", "json", "--since", "2026-11-21"]);
     let rows: Vec<Row> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rows.len(), 2);
     let r = &rows[0];
@@ -179,8 +168,7 @@ fn control_characters_never_reach_the_terminal() {
             "title: \"Evil \\e[31mred\\e[0m \\u202Eetil\"",
         );
     env.write("coes/2026-11-22-checkout-latency.yaml", yaml);
-    let out = env.coe(&["list", "--color", "always"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["list", "--color", "always"]);
     let text = stdout(&out);
     assert!(text.contains("Evil [31mred[0m etil"), "{text:?}");
     assert!(!text.contains('\u{202E}'));

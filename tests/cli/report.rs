@@ -241,16 +241,14 @@ pub fn fixture_specs() -> Vec<Spec<'static>> {
 #[test]
 fn markdown_report() {
     let env = fixture();
-    let out = env.coe(&["report"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["report"]);
     insta::assert_snapshot!(env.transcript(&out));
 }
 
 #[test]
 fn html_report_has_inline_svg_and_no_script() {
     let env = fixture();
-    let out = env.coe(&["report", "--format", "html"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["report", "--format", "html"]);
     let html = stdout(&out);
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
     assert_eq!(html.matches("<svg").count(), 2, "both charts: {html}");
@@ -450,8 +448,7 @@ struct JsonUnreadable {
 #[test]
 fn json_report_decodes_into_typed_structs() {
     let env = fixture();
-    let out = env.coe(&["report", "--format", "json"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["report", "--format", "json"]);
     insta::assert_snapshot!(stdout(&out));
     let r: JsonReport = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -688,8 +685,7 @@ fn windows_from_the_command_line() {
     let json = |args: &[&str]| -> JsonReport {
         let mut all = vec!["report", "--format", "json"];
         all.extend_from_slice(args);
-        let out = env.coe(&all).output().unwrap();
-        assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+        let out = env.run_ok(&all);
         serde_json::from_slice(&out.stdout).unwrap()
     };
     let r = json(&["--since", "2026-09-01", "--until", "2026-10-31"]);
@@ -749,8 +745,7 @@ fn bad_windows_are_usage_errors() {
 #[test]
 fn empty_window_and_empty_repository() {
     let env = TestEnv::new();
-    let out = env.coe(&["report"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["report"]);
     let md = stdout(&out);
     assert!(md.contains("No incidents started in this window."), "{md}");
     assert!(md.contains("| **Median time to detect** | — |"), "{md}");
@@ -784,11 +779,7 @@ fn output_file() {
         .contains("the directory nowhere does not exist"));
     assert!(!env.root.join("nowhere").exists());
     std::fs::create_dir(env.root.join("out")).unwrap();
-    let out = env
-        .coe(&["report", "-f", "html", "-o", "out/weekly.html"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["report", "-f", "html", "-o", "out/weekly.html"]);
     assert!(out.stdout.is_empty());
     assert!(env.read("out/weekly.html").contains("<svg"));
     assert!(String::from_utf8_lossy(&out.stderr).contains("out/weekly.html"));
@@ -802,8 +793,7 @@ fn template_override() {
         "# Weekly COEs {{ report.window.since }}..{{ report.window.until }}\n\
          {% for i in report.incidents %}- {{ i.title }} ({{ i.severity }})\n{% endfor %}",
     );
-    let out = env.coe(&["report"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["report"]);
     assert_eq!(
         stdout(&out),
         "# Weekly COEs 2026-11-19..2026-11-25\n\
@@ -932,8 +922,7 @@ fn hostile_env() -> TestEnv {
 #[test]
 fn hostile_text_is_inert_in_html() {
     let env = hostile_env();
-    let out = env.coe(&["report", "-f", "html"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["report", "-f", "html"]);
     let html = stdout(&out);
     assert!(!html.to_lowercase().contains("<script"), "{html}");
     assert!(!html.contains("<img"), "{html}");
@@ -956,8 +945,7 @@ fn hostile_text_is_inert_in_html() {
 #[test]
 fn hostile_text_is_inert_in_markdown() {
     let env = hostile_env();
-    let out = env.coe(&["report"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let out = env.run_ok(&["report"]);
     let md = stdout(&out);
     // Table rows: the number of unescaped pipes is the header's.
     for table in md.split("\n\n").filter(|b| b.starts_with('|')) {
