@@ -191,7 +191,10 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<ExitCode> {
         }
         ListFormat::Table if rows.is_empty() => {
             if loaded.coes.is_empty() {
-                ui::note("No COEs yet; run `coe new` to write one.");
+                // With unreadable files, the error below says why nothing is listed.
+                if loaded.unreadable.is_empty() {
+                    ui::note("No COEs yet; run `coe new` to write one.");
+                }
             } else {
                 ui::note(format!(
                     "No COEs match (of {}).",

@@ -160,6 +160,17 @@ fn unreadable_file_is_named_and_the_rest_listed() {
 }
 
 #[test]
+fn only_unreadable_files_are_not_called_no_coes_yet() {
+    let env = TestEnv::new();
+    env.write("coes/2026-11-23-broken.yaml", "version: 1\nid: [unclosed\n");
+    let out = env.coe(&["list"]).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(!text.contains("No COEs yet"), "{text}");
+    assert!(text.contains("1 COE file could not be read"), "{text}");
+}
+
+#[test]
 fn control_characters_never_reach_the_terminal() {
     let env = TestEnv::new();
     let yaml = crate::common::complete_coe("2026-11-22-checkout-latency", "2026-11-22T09:58:00Z")
