@@ -113,8 +113,9 @@ impl Terms {
 }
 
 /// `text` lower-cased, with curly apostrophes made straight and each run of whitespace
-/// made one space, trimmed; into `out`.
-fn normalise(text: &str, out: &mut String) {
+/// made one space, trimmed; into `out`. The lint's matching and the search for the line a
+/// phrase is on (`lines.rs`) both see text this way.
+pub(super) fn normalise(text: &str, out: &mut String) {
     out.clear();
     if text.is_ascii() {
         // The common case, word by word, lower-cased in place at the end: the same result

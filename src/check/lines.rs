@@ -92,11 +92,9 @@ impl<'a> LineIndex<'a> {
             .map_or(self.lines.len(), |e| e.line.saturating_sub(1));
         // Join the block's words with single spaces, remembering where each line starts,
         // so a phrase broken across lines is found on the line where it begins.
-        let needle = needle
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let mut normalised = String::new();
+        super::blame::normalise(needle, &mut normalised);
+        let needle = std::mem::take(&mut normalised);
         let mut joined = String::new();
         let mut starts: Vec<(usize, usize)> = Vec::new();
         for line in start..=end.max(start) {
@@ -104,8 +102,9 @@ impl<'a> LineIndex<'a> {
                 break;
             };
             starts.push((joined.len(), line));
-            for word in text.to_lowercase().split_whitespace() {
-                joined.push_str(word);
+            super::blame::normalise(text, &mut normalised);
+            if !normalised.is_empty() {
+                joined.push_str(&normalised);
                 joined.push(' ');
             }
         }
@@ -273,6 +272,9 @@ corrective_actions:
         assert_eq!(split.line_containing("a.b", "human  error"), Some(3));
         assert_eq!(split.line_containing("a.b", "error two"), Some(5));
         assert_eq!(split.line_containing("a.b", ""), Some(2));
+        // Curly apostrophes are straight to the lint, so to this search too.
+        let curly = LineIndex::new("a:\n  b: |\n    fine\n    they didn\u{2019}t bother\n");
+        assert_eq!(curly.line_containing("a.b", "didn't bother"), Some(4));
     }
 
     #[test]
