@@ -18,8 +18,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use coe::coe::{
-    slugify, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Impact, Implications,
-    Incident, RootCause, Stamp, Status, TimelineEntry, WhatHappened, FORMAT_VERSION,
+    add_days, slugify, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Impact,
+    Implications, Incident, RootCause, Stamp, Status, TimelineEntry, WhatHappened, FORMAT_VERSION,
 };
 use coe::config::Config;
 use jiff::civil::Date;
@@ -868,10 +868,6 @@ fn wrap(text: &str) -> String {
 
 fn plus_minutes(at: Timestamp, minutes: i64) -> Timestamp {
     at.checked_add(Span::new().minutes(minutes)).unwrap_or(at)
-}
-
-fn add_days(date: Date, days: i64) -> Date {
-    date.checked_add(Span::new().days(days)).unwrap_or(date)
 }
 
 fn one_coe(rng: &mut Rng, index: usize, days: i64, today: Date, config: &Config) -> Coe {

@@ -645,11 +645,13 @@ impl Coe {
     /// The date by which this COE must be complete: `due_days` after the incident started
     /// (the calendar's last day when that is beyond it).
     pub fn due_date(&self, config: &Config) -> Date {
-        let days = i64::from(config.due_days);
-        self.incident
-            .started
-            .date()
-            .saturating_add(jiff::SignedDuration::from_hours(days.saturating_mul(24)))
+        add_days(self.incident.started.date(), i64::from(config.due_days))
+    }
+
+    /// Whole days past [`Coe::due_date`] on `today`, when it is past.
+    pub fn days_late(&self, config: &Config, today: Date) -> Option<i64> {
+        let due = self.due_date(config);
+        (today > due).then(|| days_between(today, due))
     }
 
     /// Minutes from started to mitigated, when mitigated is known and not before started.
@@ -695,6 +697,24 @@ impl CorrectiveAction {
     pub fn is_overdue(&self, today: Date) -> bool {
         self.status == ActionStatus::Open && self.due.is_some_and(|due| due < today)
     }
+
+    /// Whole days past due on `today`, for an open action past its due date.
+    pub fn days_overdue(&self, today: Date) -> Option<i64> {
+        self.due
+            .filter(|_| self.is_overdue(today))
+            .map(|due| days_between(today, due))
+    }
+}
+
+/// `date` moved by `days` (saturating at the ends of the calendar).
+pub fn add_days(date: Date, days: i64) -> Date {
+    let days = days.clamp(-10_000_000, 10_000_000);
+    date.saturating_add(jiff::SignedDuration::from_hours(days * 24))
+}
+
+/// Whole days from `earlier` to `later` (negative when `later` is earlier).
+pub fn days_between(later: Date, earlier: Date) -> i64 {
+    later.duration_since(earlier).as_secs().div_euclid(86_400)
 }
 
 /// `1 entry`, `3 entries`.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use super::{blame, Rule, Severity};
-use crate::coe::{is_placeholder, plural, Coe, Status};
+use crate::coe::{days_between, is_placeholder, plural, Coe, Status};
 use crate::config::Config;
 use crate::questions;
 
@@ -209,15 +209,6 @@ fn action_ids(coe: &Coe, issues: &mut Vec<Issue>) {
     }
 }
 
-/// The date by which a COE must be complete: `due_days` after the incident started.
-pub fn due_date(coe: &Coe, config: &Config) -> Date {
-    coe.due_date(config)
-}
-
-fn days_between(from: Date, to: Date) -> i64 {
-    from.until(to).map_or(0, |span| i64::from(span.get_days()))
-}
-
 /// `incomplete`, `whys` and `security`.
 ///
 /// A COE past its due date, or closed, must be complete: one error per missing field.
@@ -247,7 +238,7 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
         question: Some(m.question),
     }));
 
-    let due = due_date(coe, config);
+    let due = coe.due_date(config);
     let past_due = today > due;
     let closed = coe.status == Status::Closed;
     if !gaps.is_empty() {
@@ -255,7 +246,7 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
             let why = if closed {
                 "the COE is closed, so it must be complete".to_string()
             } else {
-                let late = days_between(due, today);
+                let late = days_between(today, due);
                 format!(
                     "the COE was due on {due}, {} ago",
                     plural(usize::try_from(late).unwrap_or(0), "day", "days")
@@ -293,7 +284,7 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
                     [] => unreachable!("numbers is not empty"),
                 });
             }
-            let left = days_between(today, due);
+            let left = days_between(due, today);
             let when = match left {
                 0 => "today".to_string(),
                 n => format!(
@@ -412,10 +403,10 @@ fn blame_language(coe: &Coe, terms: &blame::Terms, issues: &mut Vec<Issue>) {
 /// `overdue-action`: open corrective actions past their due date.
 fn overdue_actions(coe: &Coe, today: Date, issues: &mut Vec<Issue>) {
     for (i, ca) in coe.corrective_actions.iter().enumerate() {
-        let Some(due) = ca.due.filter(|_| ca.is_overdue(today)) else {
+        let (Some(due), Some(late)) = (ca.due, ca.days_overdue(today)) else {
             continue;
         };
-        let late = usize::try_from(days_between(due, today)).unwrap_or(0);
+        let late = usize::try_from(late).unwrap_or(0);
         let name = if is_placeholder(&ca.id) {
             format!("corrective action {}", i + 1)
         } else {

@@ -9,10 +9,11 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use super::Context;
+use crate::coe::add_days;
 use crate::coe::Coe;
 use crate::config::Repo;
 use crate::error::UserError;
-use crate::report::rollup::{add_days, Unreadable, Window};
+use crate::report::rollup::{Unreadable, Window};
 use crate::report::{self, render};
 use crate::{store, ui};
 

@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::coe::{is_placeholder, ActionStatus, Coe, CorrectiveAction, Status};
+use crate::coe::{
+    add_days, days_between, is_placeholder, ActionStatus, Coe, CorrectiveAction, Status,
+};
 use crate::config::Config;
 
 /// The days a report covers: `since` inclusive, `until` exclusive.
@@ -49,17 +51,6 @@ impl Window {
     pub fn last_day(&self) -> Date {
         add_days(self.until, -1)
     }
-}
-
-/// `date` moved by `days` (saturating at the ends of the calendar).
-pub fn add_days(date: Date, days: i64) -> Date {
-    let days = days.clamp(-10_000_000, 10_000_000);
-    date.saturating_add(jiff::SignedDuration::from_hours(days * 24))
-}
-
-/// Whole days from `earlier` to `later` (negative when `later` is earlier).
-pub fn days_between(later: Date, earlier: Date) -> i64 {
-    later.duration_since(earlier).as_secs().div_euclid(86_400)
 }
 
 /// Everything `coe report` shows. Serialized as the JSON report.
@@ -213,10 +204,7 @@ impl ActionRow {
             due: action.due,
             status: action.status,
             done: action.done,
-            days_overdue: action
-                .due
-                .filter(|_| action.is_overdue(today))
-                .map(|due| days_between(today, due)),
+            days_overdue: action.days_overdue(today),
             link: action.link.clone(),
         }
     }
@@ -533,14 +521,14 @@ fn overdue_coes(coes: &[Coe], complete: &[bool], config: &Config, today: Date) -
         .zip(complete)
         .filter(|(_, complete)| !**complete)
         .filter_map(|(coe, _)| {
-            let due = coe.due_date(config);
-            (today > due).then(|| OverdueCoe {
+            let days_late = coe.days_late(config, today)?;
+            Some(OverdueCoe {
                 id: coe.id.clone(),
                 title: coe.title.clone(),
                 severity: coe.severity.clone(),
                 leader: coe.leader.clone(),
-                due,
-                days_late: days_between(today, due),
+                due: coe.due_date(config),
+                days_late,
                 answered: coe.answered_questions(config).len(),
             })
         })
