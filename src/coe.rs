@@ -599,12 +599,7 @@ impl Coe {
 
     /// The questions (by number) that have every required field answered.
     pub fn answered_questions(&self, config: &Config) -> Vec<u8> {
-        let missing = self.missing(config);
-        QUESTIONS
-            .iter()
-            .filter(|q| !missing.iter().any(|m| m.question.number == q.number))
-            .map(|q| q.number)
-            .collect()
+        answered(&self.missing(config))
     }
 
     fn text_field(&self, path: &str) -> &str {
@@ -715,6 +710,16 @@ pub fn add_days(date: Date, days: i64) -> Date {
 /// Whole days from `earlier` to `later` (negative when `later` is earlier).
 pub fn days_between(later: Date, earlier: Date) -> i64 {
     later.duration_since(earlier).as_secs().div_euclid(86_400)
+}
+
+/// The questions (by number) that nothing in `missing` (what [`Coe::missing`] found)
+/// belongs to: for a caller that already has the missing list.
+pub fn answered(missing: &[Missing]) -> Vec<u8> {
+    QUESTIONS
+        .iter()
+        .filter(|q| !missing.iter().any(|m| m.question.number == q.number))
+        .map(|q| q.number)
+        .collect()
 }
 
 /// `1 entry`, `3 entries`.

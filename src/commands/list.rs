@@ -120,8 +120,9 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// True when `coe` (complete or not) passes every filter.
-    pub fn matches(&self, coe: &Coe, complete: bool) -> bool {
+    /// True when `coe` passes every filter but `incomplete`, which needs the (costlier)
+    /// completeness check.
+    pub fn matches_metadata(&self, coe: &Coe) -> bool {
         (self.status.is_empty() || self.status.contains(&coe.status))
             && self
                 .since
@@ -133,7 +134,6 @@ impl Filter {
                         .any(|want| want.trim().eq_ignore_ascii_case(s.trim()))
                 }))
             && (self.severity.is_empty() || self.severity.contains(&coe.severity))
-            && !(self.incomplete && complete)
     }
 }
 
@@ -141,10 +141,11 @@ impl Filter {
 pub fn rows(coes: &[(std::path::PathBuf, Coe)], repo: &Repo, filter: &Filter) -> Vec<ListRow> {
     let mut picked: Vec<(&Coe, ListRow)> = coes
         .iter()
+        .filter(|(_, coe)| filter.matches_metadata(coe))
         .filter_map(|(path, coe)| {
             let missing = coe.missing(&repo.config);
             let complete = missing.is_empty();
-            filter.matches(coe, complete).then(|| {
+            (!(filter.incomplete && complete)).then(|| {
                 (
                     coe,
                     ListRow {
@@ -154,7 +155,7 @@ pub fn rows(coes: &[(std::path::PathBuf, Coe)], repo: &Repo, filter: &Filter) ->
                         status: coe.status,
                         started: coe.incident.started.to_string(),
                         complete,
-                        answered: coe.answered_questions(&repo.config).len(),
+                        answered: crate::coe::answered(&missing).len(),
                         services: coe.services.clone(),
                         file: repo.relative(path).display().to_string(),
                     },

@@ -95,7 +95,7 @@ pub fn render_markdown(
     today: jiff::civil::Date,
 ) -> Result<String> {
     let missing = coe.missing(config);
-    let answered = coe.answered_questions(config);
+    let answered = crate::coe::answered(&missing);
     let questions: Vec<QuestionView> = QUESTIONS
         .iter()
         .map(|q| QuestionView {
