@@ -422,9 +422,12 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
             all: rollup(&all_coes),
             window: rollup(&window_coes),
         },
-        recurrences: Recurrences {
-            pairs: recurring_pairs(coes, window),
-            after_fix: repeats_after_fix(coes, window),
+        recurrences: {
+            let groups = pair_groups(coes);
+            Recurrences {
+                pairs: recurring_pairs(&groups, window),
+                after_fix: repeats_after_fix(&groups, window),
+            }
         },
         lessons,
         overdue_coes,
@@ -650,10 +653,13 @@ pub fn ranked(mut rows: Vec<ImpactRow>) -> Vec<ImpactRow> {
     rows
 }
 
-/// Incidents grouped by (category, service), each group oldest first. Incidents without a
-/// category or a service are in no group: an unknown cause cannot be said to recur.
-fn pair_groups(coes: &[Coe]) -> BTreeMap<(&str, &str), Vec<&Coe>> {
-    let mut groups: BTreeMap<(&str, &str), Vec<&Coe>> = BTreeMap::new();
+/// Incidents grouped by (category, service), each group oldest first.
+type PairGroups<'c> = BTreeMap<(&'c str, &'c str), Vec<&'c Coe>>;
+
+/// [`PairGroups`] of `coes`. Incidents without a category or a service are in no group: an
+/// unknown cause cannot be said to recur.
+fn pair_groups(coes: &[Coe]) -> PairGroups<'_> {
+    let mut groups: PairGroups<'_> = BTreeMap::new();
     for coe in coes {
         let Some(category) = category(coe) else {
             continue;
@@ -668,9 +674,9 @@ fn pair_groups(coes: &[Coe]) -> BTreeMap<(&str, &str), Vec<&Coe>> {
     groups
 }
 
-fn recurring_pairs(coes: &[Coe], window: Window) -> Vec<RecurringPair> {
-    let mut pairs: Vec<RecurringPair> = pair_groups(coes)
-        .into_iter()
+fn recurring_pairs(groups: &PairGroups<'_>, window: Window) -> Vec<RecurringPair> {
+    let mut pairs: Vec<RecurringPair> = groups
+        .iter()
         .filter(|(_, group)| group.len() > 1)
         .map(|((category, service), group)| RecurringPair {
             category: category.to_string(),
@@ -716,10 +722,10 @@ pub fn fixed_on(coe: &Coe) -> Option<Date> {
     latest
 }
 
-fn repeats_after_fix(coes: &[Coe], window: Window) -> Vec<RepeatAfterFix> {
+fn repeats_after_fix<'c>(groups: &PairGroups<'c>, window: Window) -> Vec<RepeatAfterFix> {
     // (later id, earlier id) -> the repeat, collecting the services they share.
     let mut found: BTreeMap<(&str, &str), (RepeatAfterFix, &Coe)> = BTreeMap::new();
-    for ((category, service), group) in pair_groups(coes) {
+    for (&(category, service), group) in groups {
         let fixes: Vec<Option<Date>> = group.iter().map(|c| fixed_on(c)).collect();
         for (j, later) in group.iter().enumerate() {
             let started = later.incident.started.at();
