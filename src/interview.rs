@@ -490,7 +490,7 @@ fn ask_date(p: &mut dyn Prompter, prompt: &str) -> Result<Option<Date>> {
         if answer.is_empty() {
             return Ok(None);
         }
-        match answer.parse::<Date>() {
+        match crate::coe::parse_date(answer) {
             Ok(d) => return Ok(Some(d)),
             Err(_) => p.say(&format!(
                 "  `{answer}` is not a date: use YYYY-MM-DD, such as 2026-12-15."
@@ -646,6 +646,7 @@ mod tests {
             "prevent",
             "team-platform",
             "15/12/2026",
+            "2026-12-15T00:00:00Z",
             "2026-12-15",
             "open",
             "",

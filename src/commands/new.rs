@@ -464,8 +464,7 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
             "owner" => ca.owner = value.to_string(),
             "due" => {
                 ca.due = Some(
-                    value
-                        .parse()
+                    crate::coe::parse_date(value)
                         .map_err(|_| format!("due `{value}`: expected a date, YYYY-MM-DD"))?,
                 )
             }

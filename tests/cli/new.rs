@@ -157,6 +157,17 @@ fn bad_flags_are_clear_errors() {
             ],
             "due `tomorrow`: expected a date",
         ),
+        (
+            &[
+                "new",
+                "--no-input",
+                "--title",
+                "x",
+                "--action",
+                "Fix; due=2026-12-15T00:00:00Z",
+            ],
+            "due `2026-12-15T00:00:00Z`: expected a date",
+        ),
         (&["new", "--no-input"], "needs a title"),
         (
             &[
