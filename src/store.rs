@@ -69,20 +69,6 @@ pub fn load_all(repo: &Repo) -> Result<Vec<Loaded>> {
     Ok(load_files(&list_files(repo)?))
 }
 
-/// Loads every COE of the repository, failing on the first file that cannot be read:
-/// for commands (report, list, actions) whose figures would be wrong without it.
-pub fn load_all_strict(repo: &Repo) -> Result<Vec<(PathBuf, Coe)>> {
-    load_all(repo)?
-        .into_iter()
-        .map(|l| match l.result {
-            Ok(coe) => Ok((l.path, coe)),
-            Err(e) => Err(file_error(repo.relative(&l.path), &e)
-                .hint("run `coe check` to see every problem, and fix the file")
-                .into()),
-        })
-        .collect()
-}
-
 /// A user error for a file that failed to parse: `path:line: field: message`.
 pub fn file_error(path: &Path, e: &ParseError) -> crate::error::UserError {
     crate::error::UserError::new(describe(path, e))

@@ -176,16 +176,11 @@ pub fn check_files(paths: &[PathBuf], repo: &Repo, today: Date) -> Vec<Checked> 
     let rules = rules::Rules::new(&repo.config, today);
     paths
         .par_iter()
-        .map(|path| check_file_with(path, repo, &rules))
+        .map(|path| check_file(path, repo, &rules))
         .collect()
 }
 
-/// Reads, parses and checks one file.
-pub fn check_file(path: &Path, repo: &Repo, today: Date) -> Checked {
-    check_file_with(path, repo, &rules::Rules::new(&repo.config, today))
-}
-
-fn check_file_with(path: &Path, repo: &Repo, rules: &rules::Rules) -> Checked {
+fn check_file(path: &Path, repo: &Repo, rules: &rules::Rules) -> Checked {
     let display = display_path(repo, path);
     let text = match store::read_text(path) {
         Ok(text) => text,

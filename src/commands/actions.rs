@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::civil::Date;
 
-use super::report::{finish, load};
+use super::load::{finish, load};
 use super::Context;
 use crate::coe::{plural, ActionStatus, Coe};
 use crate::report::rollup::ActionRow;

@@ -6,7 +6,8 @@ use anyhow::Result;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::report::{finish, load, parse_date};
+use super::load::{finish, load};
+use super::report::parse_date;
 use super::Context;
 use crate::coe::{Coe, Status};
 use crate::config::{Config, Repo};

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod edit;
 pub mod init;
 pub mod list;
+pub mod load;
 pub mod man;
 pub mod new;
 pub mod report;
