@@ -64,11 +64,7 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
 
     let mut p = prompt::TerminalPrompter::default();
     prompt::install_interrupt_handler();
-    prompt::set_draft_note(format!(
-        "Interrupted. Your answers so far are saved in {}; run `coe edit {}` to go on.",
-        repo.relative(&path).display(),
-        coe.id
-    ));
+    prompt::set_draft_note(super::new::draft_note(&repo, &path, &coe.id));
     let result = (|| {
         let mut save = |c: &crate::coe::Coe| store::save(&path, c);
         interview::walk(

@@ -248,7 +248,8 @@ pub fn finish(result: Result<PathBuf>) -> Result<ExitCode> {
     }
 }
 
-fn draft_note(repo: &Repo, path: &Path, id: &str) -> String {
+/// What an interrupted interview says about the draft at `path`.
+pub(super) fn draft_note(repo: &Repo, path: &Path, id: &str) -> String {
     format!(
         "Interrupted. Your answers so far are saved in {}; run `coe edit {id}` to go on.",
         repo.relative(path).display()
