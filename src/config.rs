@@ -98,7 +98,7 @@ impl Config {
             UserError::new(format!(
                 "{}{at}: invalid configuration: {}",
                 path.display(),
-                strip_location(&e.to_string())
+                crate::format::strip_location(&e.to_string())
             ))
             .hint("see the README's \"Configuration\" section for the keys `.coe.yaml` accepts")
         })?;
@@ -182,13 +182,6 @@ impl Config {
             .iter()
             .position(|s| s == severity)
             .unwrap_or(self.severities.len())
-    }
-}
-
-fn strip_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
     }
 }
 

@@ -33,6 +33,15 @@ pub fn parse(text: &str) -> Result<Coe, ParseError> {
     }
 }
 
+/// A serde_yaml or serde_json message without the " at line L column C" they end with,
+/// for callers that report the line themselves.
+pub fn strip_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
 fn unknown_version(text: &str, version: &str) -> ParseError {
     let line = text
         .lines()
@@ -69,10 +78,7 @@ fn explain(text: &str, err: serde_yaml::Error) -> ParseError {
     let raw = err.to_string();
     // serde_yaml prefixes nested errors with the path ("incident.started: ...") and
     // suffixes " at line L column C"; keep the path as the field and drop the suffix.
-    let without_location = match raw.rfind(" at line ") {
-        Some(i) => &raw[..i],
-        None => raw.as_str(),
-    };
+    let without_location = strip_location(&raw);
     let (field, message) = match without_location.split_once(": ") {
         Some((path, rest)) if is_field_path(path) => (Some(path.to_string()), rest.to_string()),
         _ => (None, without_location.to_string()),

@@ -53,7 +53,7 @@ fn parse_json(text: &str) -> Result<Vec<Incident>, String> {
         format!(
             "line {}: not a JSON array of strings: {}",
             e.line(),
-            strip_json_location(&e.to_string())
+            crate::format::strip_location(&e.to_string())
         )
     })?;
     let mut incidents = Vec::new();
@@ -90,13 +90,6 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
         serde_json::Value::String(_) => "a string",
         serde_json::Value::Array(_) => "an array",
         serde_json::Value::Object(_) => "an object",
-    }
-}
-
-fn strip_json_location(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
     }
 }
 
