@@ -220,7 +220,10 @@ pub fn question(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, q: &Questi
                 let asked = if previous.is_empty() {
                     "  Why? (empty to finish)".to_string()
                 } else {
-                    format!("  Why? ({}) (empty to finish)", shorten(&previous, 50))
+                    format!(
+                        "  Why? ({}) (empty to finish)",
+                        crate::markdown::shorten(&previous, 50)
+                    )
                 };
                 let why = p.input(&asked, None)?.trim().to_string();
                 previous.clone_from(&why);
@@ -379,7 +382,11 @@ fn update_status(p: &mut dyn Prompter, action: &mut CorrectiveAction) -> Result<
         .iter()
         .position(|s| *s == action.status)
         .unwrap_or(0);
-    let label = format!("  {} {}", action.id, shorten(&action.action, 60));
+    let label = format!(
+        "  {} {}",
+        action.id,
+        crate::markdown::shorten(&action.action, 60)
+    );
     let status = ActionStatus::ALL[p.select(&label, &statuses, current)?];
     if status == ActionStatus::Done && action.done.is_none() {
         action.done = Some(today());
@@ -584,14 +591,6 @@ pub fn split_list(answer: &str) -> Vec<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        text.chars().take(max - 1).collect::<String>() + "…"
-    }
 }
 
 #[cfg(test)]

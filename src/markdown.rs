@@ -172,6 +172,16 @@ svg{max-width:100%;height:auto}figure{margin:1em 0}figcaption{color:#59636e;font
 tr:nth-child(2n) td{background:#0f141b}th,td,h1,h2{border-color:#3d444d}code{background:#262c36}a{color:#4493f8}}
 ";
 
+/// At most `max` characters, the last one an ellipsis when `text` is cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,7 +86,8 @@ pub fn environment(
     env
 }
 
-fn display(v: &Value) -> String {
+/// A template value as text; none and undefined are empty.
+pub(crate) fn display(v: &Value) -> String {
     if v.is_undefined() || v.is_none() {
         String::new()
     } else {

@@ -106,10 +106,13 @@ fn render_template(
 ) -> Result<String> {
     let mut env = templates::environment(repo_root, BUILT_IN);
     env.add_filter("mermaid", |v: Value| {
-        Value::from_safe_string(mermaid_label(&text(&v)))
+        Value::from_safe_string(mermaid_label(&crate::templates::display(&v)))
     });
     env.add_filter("cell_link", |label: Value, target: Value| {
-        Value::from_safe_string(cell_link(&text(&label), &text(&target)))
+        Value::from_safe_string(cell_link(
+            &crate::templates::display(&label),
+            &crate::templates::display(&target),
+        ))
     });
     let bars = |rows: Vec<(String, usize)>| {
         rows.into_iter()
@@ -139,15 +142,6 @@ fn render_template(
             not_set => NOT_SET,
         },
     )
-}
-
-/// A template value as text; none and undefined are empty.
-fn text(v: &Value) -> String {
-    if v.is_none() || v.is_undefined() {
-        String::new()
-    } else {
-        v.to_string()
-    }
 }
 
 fn window_text(report: &Report) -> String {
@@ -192,14 +186,7 @@ pub fn mermaid_label(text: &str) -> String {
             out.push(c);
         }
     }
-    let out = out.trim_end();
-    if out.chars().count() > 40 {
-        let mut cut: String = out.chars().take(39).collect();
-        cut.push('…');
-        cut
-    } else {
-        out.to_string()
-    }
+    crate::markdown::shorten(out.trim_end(), 40)
 }
 
 /// A link for a table cell: like `markdown::link`, with `|` in the address encoded so it

@@ -183,19 +183,14 @@ fn nice_axis(max: usize) -> (usize, usize) {
     }
 }
 
-/// At most `max` characters, with an ellipsis when cut.
+/// `text` with control characters made spaces, at most `max` characters (see
+/// [`crate::markdown::shorten`]).
 fn shorten(text: &str, max: usize) -> String {
     let flat: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
+    crate::markdown::shorten(&flat, max)
 }
 
 #[cfg(test)]
