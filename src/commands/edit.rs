@@ -46,9 +46,7 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
         ))
         .into());
     }
-    if ctx.should_commit(&repo) {
-        crate::git::signature(&crate::git::open(&repo.root)?)?;
-    }
+    ctx.check_identity(&repo)?;
     let answered = coe.answered_questions(&repo.config);
     let (ask_metadata, questions): (bool, Vec<u8>) = match args.question {
         Some(n) => (false, vec![n]),

@@ -56,7 +56,7 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
     // Validate before writing anything: the directory must stay inside the repository.
     let config = Config::parse(&text)?;
     let repo = Repo::at(root.clone(), config, true)?;
-    let commit = repo.config.commit && !ctx.no_commit;
+    let commit = ctx.should_commit(&repo);
 
     let git = if commit {
         let (git, created) = git::open_or_init(&root)?;

@@ -43,6 +43,15 @@ impl Context {
         repo.config.commit && !self.no_commit
     }
 
+    /// Fails, when committing is on, if git does not know who the user is: checked before
+    /// anyone spends twenty minutes answering questions.
+    pub fn check_identity(&self, repo: &Repo) -> Result<()> {
+        if self.should_commit(repo) {
+            crate::git::signature(&crate::git::open(&repo.root)?)?;
+        }
+        Ok(())
+    }
+
     /// Commits `paths` (absolute) with `message` when committing is on, and tells the user.
     pub fn commit(&self, repo: &Repo, paths: &[PathBuf], message: &str) -> Result<()> {
         if !self.should_commit(repo) {

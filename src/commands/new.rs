@@ -117,10 +117,7 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
     if !args.no_input && !prompt::is_interactive() {
         return Err(prompt::not_a_terminal("new"));
     }
-    // Fail on a missing identity before anyone spends twenty minutes answering.
-    if ctx.should_commit(&repo) {
-        crate::git::signature(&crate::git::open(&repo.root)?)?;
-    }
+    ctx.check_identity(&repo)?;
     let (mut coe, given) = from_flags(&args, &repo)?;
 
     if args.no_input {
