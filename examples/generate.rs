@@ -1152,6 +1152,7 @@ fn one_coe(rng: &mut Rng, index: usize, days: i64, today: Date, config: &Config)
         implications: Implications { security, other },
         lessons,
         corrective_actions,
+        contributing_factors: Vec::new(),
     };
 
     // Where the COE is: recent incidents are often still drafts or in review; old ones are

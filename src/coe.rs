@@ -65,6 +65,14 @@ pub struct Coe {
     /// 7. What corrective actions are you taking to prevent this from happening again?
     #[serde(default, deserialize_with = "list")]
     pub corrective_actions: Vec<CorrectiveAction>,
+    /// Optional, after question 7: what else, besides the root cause, made the incident
+    /// possible or worse.
+    #[serde(
+        default,
+        deserialize_with = "list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub contributing_factors: Vec<ContributingFactor>,
 }
 
 /// Where a COE is in its life.
@@ -249,6 +257,18 @@ pub struct CorrectiveAction {
     /// The ticket that tracks it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+}
+
+/// Something besides the root cause that made the incident possible or worse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContributingFactor {
+    /// One of the configured categories.
+    #[serde(default, deserialize_with = "text")]
+    pub category: String,
+    /// What it was and how it contributed.
+    #[serde(default, deserialize_with = "text")]
+    pub description: String,
 }
 
 /// What a corrective action does about a repeat.

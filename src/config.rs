@@ -1,5 +1,6 @@
 //! `.coe.yaml`: discovery of the COE repository and its configuration, with defaults.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -55,6 +56,9 @@ pub struct Config {
     pub min_whys: usize,
     /// Phrases the blameless lint flags.
     pub blame_terms: Vec<String>,
+    /// How much one minute of an incident of each severity weighs, for ranking incidents
+    /// whose number of customers affected is unknown (impact-minutes).
+    pub impact_weights: BTreeMap<String, f64>,
 }
 
 impl Default for Config {
@@ -81,6 +85,9 @@ impl Default for Config {
             .to_vec(),
             min_whys: 3,
             blame_terms: DEFAULT_BLAME_TERMS.iter().map(|s| s.to_string()).collect(),
+            impact_weights: [("SEV1", 10.0), ("SEV2", 4.0), ("SEV3", 1.0), ("SEV4", 0.25)]
+                .map(|(s, w)| (s.to_string(), w))
+                .into(),
         }
     }
 }
@@ -155,6 +162,18 @@ impl Config {
                 return Some((key, format!("lists `{item}` twice")));
             }
         }
+        if let Some((severity, weight)) = self
+            .impact_weights
+            .iter()
+            .find(|(_, w)| !w.is_finite() || **w < 0.0 || **w > 1e6)
+        {
+            return Some((
+                "impact_weights",
+                format!(
+                    "gives {severity} the weight {weight}; a weight is a number from 0 to 1000000"
+                ),
+            ));
+        }
         if self.blame_terms.iter().any(|t| t.trim().is_empty()) {
             return Some((
                 "blame_terms",
@@ -174,6 +193,12 @@ impl Config {
             return Ok(Config::default());
         }
         serde_yaml::from_str(text)
+    }
+
+    /// The impact weight of `severity`: its `impact_weights` entry, else none (the
+    /// severity's incidents then have no impact-minutes).
+    pub fn impact_weight(&self, severity: &str) -> Option<f64> {
+        self.impact_weights.get(severity.trim()).copied()
     }
 
     /// The index of a severity in the configured list (0 is the most severe).
@@ -312,6 +337,16 @@ mod tests {
         let c = Config::parse("due_days: 7\n").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.due_days, 7);
         assert_eq!(c.min_whys, 3);
+        let c =
+            Config::parse("impact_weights: {SEV1: 20, P0: 50}\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.impact_weight("SEV1"), Some(20.0));
+        assert_eq!(c.impact_weight("P0"), Some(50.0));
+        assert_eq!(
+            c.impact_weight("SEV2"),
+            None,
+            "the map replaces the defaults"
+        );
+        assert_eq!(Config::default().impact_weight("SEV4"), Some(0.25));
     }
 
     #[test]
@@ -327,6 +362,11 @@ mod tests {
         assert_eq!(bad("severities: []\n"), Some("severities"));
         assert_eq!(bad("categories: [a, b, a]\n"), Some("categories"));
         assert_eq!(bad("blame_terms: [\"\"]\n"), Some("blame_terms"));
+        assert_eq!(bad("impact_weights: {SEV1: -1}\n"), Some("impact_weights"));
+        assert_eq!(
+            bad("impact_weights: {SEV1: .nan}\n"),
+            Some("impact_weights")
+        );
         assert_eq!(bad("due_days: 0\nmin_whys: 5\n"), None);
         assert_eq!(Config::default().problem(), None);
     }

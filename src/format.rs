@@ -221,8 +221,33 @@ pub fn to_yaml(coe: &Coe) -> String {
             other => unreachable!("question section {other} has no writer"),
         }
     }
+    write_contributing_factors(&mut w, coe);
     w.out
 }
+
+/// The optional `contributing_factors` after question 7; nothing when there are none, so
+/// files without them stay as they were.
+fn write_contributing_factors(w: &mut Writer, coe: &Coe) {
+    if coe.contributing_factors.is_empty() {
+        return;
+    }
+    w.out.push('\n');
+    w.out.push_str(CONTRIBUTING_FACTORS_COMMENT);
+    w.out.push('\n');
+    w.items(
+        0,
+        "contributing_factors",
+        &coe.contributing_factors,
+        |w, f| {
+            w.scalar(4, "category", &f.category, true);
+            w.text(4, "description", &f.description);
+        },
+    );
+}
+
+/// The comment above `contributing_factors`, as the questions have theirs.
+pub const CONTRIBUTING_FACTORS_COMMENT: &str =
+    "# Contributing factors (optional): what else made it possible or worse?";
 
 #[derive(Default)]
 struct Writer {
@@ -505,6 +530,30 @@ mod tests {
         );
         let tabs = parse("version: 1\nincident:\n\tstarted: x\n").unwrap_err();
         assert!(tabs.message.contains("not tabs"), "{tabs:?}");
+    }
+
+    #[test]
+    fn contributing_factors_come_after_question_7_only_when_given() {
+        let text = include_str!(
+            "../examples/demo/coes/2026-11-22-checkout-latency-spike-after-config-push.yaml"
+        );
+        let mut coe = parse(text).unwrap();
+        coe.contributing_factors.clear();
+        let without = to_yaml(&coe);
+        assert!(!without.contains("contributing_factors"), "{without}");
+        coe.contributing_factors = vec![crate::coe::ContributingFactor {
+            category: "deployment".into(),
+            description: "The push skipped the canary.\nNobody was paged.\n".into(),
+        }];
+        let with = to_yaml(&coe);
+        let tail = with.strip_prefix(without.as_str()).unwrap();
+        assert_eq!(
+            tail,
+            format!(
+                "\n{CONTRIBUTING_FACTORS_COMMENT}\ncontributing_factors:\n  - category: deployment\n    description: |\n      The push skipped the canary.\n      Nobody was paged.\n"
+            )
+        );
+        assert_eq!(parse(&with).unwrap(), coe);
     }
 
     #[test]

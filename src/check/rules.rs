@@ -155,26 +155,36 @@ fn configured_values(coe: &Coe, config: &Config, issues: &mut Vec<Issue>) {
     for (rule, field, value, allowed, what) in [
         (
             Rule::Severity,
-            "severity",
+            "severity".to_string(),
             &coe.severity,
             &config.severities,
             "severities",
         ),
         (
             Rule::Category,
-            "root_cause.category",
+            "root_cause.category".to_string(),
             &coe.root_cause.category,
             &config.categories,
             "categories",
         ),
-    ] {
+    ]
+    .into_iter()
+    .chain(coe.contributing_factors.iter().enumerate().map(|(i, f)| {
+        (
+            Rule::Category,
+            format!("contributing_factors[{i}].category"),
+            &f.category,
+            &config.categories,
+            "categories",
+        )
+    })) {
         if is_placeholder(value) || allowed.is_empty() || allowed.contains(value) {
             continue;
         }
         issues.push(Issue::new(
             rule,
             Severity::Error,
-            Some(field),
+            Some(&field),
             format!(
                 "`{value}` is not one of the configured {what}: {}",
                 allowed.join(", ")
@@ -580,6 +590,30 @@ corrective_actions:
         coe.root_cause.category = "gremlins".into();
         let rules: Vec<Rule> = rules_of(&coe).into_iter().map(|r| r.0).collect();
         assert_eq!(rules, [Rule::Severity, Rule::Category]);
+    }
+
+    #[test]
+    fn contributing_factor_categories_are_configured_ones() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.contributing_factors = vec![
+            crate::coe::ContributingFactor {
+                category: "deployment".into(),
+                description: "The push skipped the canary.".into(),
+            },
+            crate::coe::ContributingFactor {
+                category: "gremlins".into(),
+                description: "x".into(),
+            },
+        ];
+        let issues = check_coe(&coe, "2026-11-22-x.yaml", &Config::default(), today());
+        let found: Vec<(Rule, Option<&str>)> = issues
+            .iter()
+            .map(|i| (i.rule, i.field.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [(Rule::Category, Some("contributing_factors[1].category"))]
+        );
     }
 
     #[test]

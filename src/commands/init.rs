@@ -33,12 +33,19 @@ pub fn config_text(dir: &std::path::Path) -> String {
          severities: [{sev}]\n\
          categories: [{cat}]\n\
          min_whys: {whys}               # root_cause.whys must have at least this many entries\n\
-         # blame_terms: [human error, careless, should have known, ...]   # replaces the built-in list\n",
+         # blame_terms: [human error, careless, should have known, ...]   # replaces the built-in list\n\
+         impact_weights: {{{weights}}}   # ranks incidents without a customer count\n",
         dir = dir.display(),
         due = d.due_days,
         sev = list(&d.severities),
         cat = list(&d.categories),
         whys = d.min_whys,
+        weights = d
+            .impact_weights
+            .iter()
+            .map(|(s, w)| format!("{s}: {w}"))
+            .collect::<Vec<_>>()
+            .join(", "),
     )
 }
 

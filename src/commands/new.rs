@@ -409,6 +409,7 @@ fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, Given)> {
         },
         lessons: args.lessons.clone(),
         corrective_actions,
+        contributing_factors: Vec::new(),
     };
     Ok((coe, given))
 }

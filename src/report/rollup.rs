@@ -845,6 +845,7 @@ mod tests {
             },
             lessons: vec![format!("Lesson of {id}")],
             corrective_actions: vec![action("CA-1", ActionStatus::Open, "2026-12-15", None)],
+            contributing_factors: vec![],
         }
     }
 

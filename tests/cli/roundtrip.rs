@@ -2,8 +2,8 @@
 //! gives the same bytes.
 
 use coe::coe::{
-    ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Impact, Implications, Incident,
-    RootCause, Stamp, Status, TimelineEntry, WhatHappened,
+    ActionKind, ActionStatus, Coe, ContributingFactor, CorrectiveAction, DataPoint, Impact,
+    Implications, Incident, RootCause, Stamp, Status, TimelineEntry, WhatHappened,
 };
 use proptest::prelude::*;
 
@@ -46,7 +46,8 @@ prop_compose! {
              cause in text(), category in text(), whys in prop::collection::vec(text(), 0..6),
              data in prop::collection::vec((text(), prop::option::of(text())), 0..3),
              security in text(), other in text(), lessons in prop::collection::vec(text(), 0..3),
-             actions in prop::collection::vec(action(), 0..3)) -> Coe {
+             actions in prop::collection::vec(action(), 0..3),
+             factors in prop::collection::vec((text(), text()), 0..3)) -> Coe {
         Coe {
             version: 1,
             id: "2026-11-22-generated".into(),
@@ -59,6 +60,7 @@ prop_compose! {
             implications: Implications { security, other },
             lessons,
             corrective_actions: actions,
+            contributing_factors: factors.into_iter().map(|(category, description)| ContributingFactor { category, description }).collect(),
         }
     }
 }
