@@ -21,6 +21,7 @@ pub mod report;
 pub mod store;
 pub mod templates;
 pub mod ui;
+pub(crate) mod yaml_edit;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -78,6 +78,15 @@ impl<'a> LineIndex<'a> {
         self.locate(path).map(|(i, _)| self.entries[i].line)
     }
 
+    /// The 1-based line and the column where the whole `path` starts (the key, or the `-`
+    /// of a list item); `None` unless every segment is in the file.
+    pub fn position(&self, path: &str) -> Option<(usize, usize)> {
+        match self.locate(path)? {
+            (i, true) => Some((self.entries[i].line, self.entries[i].indent)),
+            (_, false) => None,
+        }
+    }
+
     /// The first line of a field's value that contains `needle` (case-insensitive), for
     /// multi-line answers; else the field's line.
     pub fn line_containing(&self, path: &str, needle: &str) -> Option<usize> {

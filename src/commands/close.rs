@@ -23,7 +23,7 @@ pub struct CloseArgs {
 /// Runs `coe close`.
 pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    let (path, mut coe) = store::load_by_id(&repo, &args.id)?;
+    let (path, coe) = store::load_by_id(&repo, &args.id)?;
     let missing = coe.missing(&repo.config);
     if !missing.is_empty() {
         let list: Vec<String> = missing
@@ -76,9 +76,12 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
         ui::note(format!("{} is already closed.", coe.id));
         return Ok(ExitCode::SUCCESS);
     }
-    coe.status = Status::Closed;
-    store::save(&path, &coe)?;
+    let text = store::read_text(&path).map_err(|e| store::file_error(repo.relative(&path), &e))?;
+    let hand_edits = ctx.uncommitted_edits(&repo, &path)?;
+    let mut closed = coe.clone();
+    closed.status = Status::Closed;
+    store::save_changes(&path, &text, &coe, &closed)?;
     ui::status("Closed", repo.relative(&path).display());
-    ctx.commit(&repo, &[path], &format!("coe: close {}", coe.id))?;
+    ctx.commit_change(&repo, &path, &format!("coe: close {}", coe.id), hand_edits)?;
     Ok(ExitCode::SUCCESS)
 }

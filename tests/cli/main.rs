@@ -9,6 +9,7 @@ mod demo;
 mod ecosystem;
 mod init;
 mod list;
+mod minimal_diff;
 mod new;
 mod pty;
 mod reliability;
