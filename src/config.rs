@@ -59,6 +59,10 @@ pub struct Config {
     /// How much one minute of an incident of each severity weighs, for ranking incidents
     /// whose number of customers affected is unknown (impact-minutes).
     pub impact_weights: BTreeMap<String, f64>,
+    /// Repositories (`[NAME=]DIR`, relative to this file) whose COEs committed on HEAD
+    /// `report`, `list` and `actions` read instead of this work tree's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repos: Vec<String>,
 }
 
 impl Default for Config {
@@ -88,6 +92,7 @@ impl Default for Config {
             impact_weights: [("SEV1", 10.0), ("SEV2", 4.0), ("SEV3", 1.0), ("SEV4", 0.25)]
                 .map(|(s, w)| (s.to_string(), w))
                 .into(),
+            repos: Vec::new(),
         }
     }
 }

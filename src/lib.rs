@@ -5,6 +5,7 @@
 //! in `questions`, and read by the interview, the YAML writer, the completeness rule and the
 //! renderers.
 
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod coe;
@@ -15,9 +16,11 @@ pub mod format;
 pub mod git;
 pub mod interview;
 pub mod markdown;
+pub mod progress;
 pub mod prompt;
 pub mod questions;
 pub mod report;
+pub mod sources;
 pub mod store;
 pub mod templates;
 pub mod ui;

@@ -7,9 +7,11 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use crate::cache::{Cache, Parsed, Session};
 use crate::coe::Coe;
 use crate::config::Repo;
 use crate::format::{self, ParseError};
+use crate::progress::Progress;
 
 /// Files larger than this are refused: a COE is a few kilobytes, and the limit bounds the
 /// time and memory a bad or hostile file can cost.
@@ -93,27 +95,47 @@ pub fn load_file(path: &Path) -> Result<Coe, ParseError> {
 
 /// Reads a file as UTF-8 text, refusing oversized and non-UTF-8 files.
 pub fn read_text(path: &Path) -> Result<String, ParseError> {
-    let fail = |message: String, line: Option<usize>| ParseError {
+    decode_text(read_bytes(path)?)
+}
+
+fn read_error(message: String, line: Option<usize>) -> ParseError {
+    ParseError {
         message,
         line,
         column: None,
         field: None,
-    };
-    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}"), None))?;
+    }
+}
+
+/// Reads a file's bytes, refusing files larger than [`MAX_FILE_BYTES`].
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ParseError> {
+    let file =
+        std::fs::File::open(path).map_err(|e| read_error(format!("cannot read: {e}"), None))?;
     let mut bytes = Vec::new();
     use std::io::Read as _;
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| fail(format!("cannot read: {e}"), None))?;
+        .map_err(|e| read_error(format!("cannot read: {e}"), None))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(fail(
-            format!(
-                "the file is larger than {} KiB; a COE file is a few KiB",
-                MAX_FILE_BYTES / 1024
-            ),
-            None,
-        ));
+        return Err(too_large());
     }
+    Ok(bytes)
+}
+
+/// The error for a file (or blob) larger than [`MAX_FILE_BYTES`].
+pub fn too_large() -> ParseError {
+    read_error(
+        format!(
+            "the file is larger than {} KiB; a COE file is a few KiB",
+            MAX_FILE_BYTES / 1024
+        ),
+        None,
+    )
+}
+
+/// A file's bytes as text: a byte-order mark dropped, anything but UTF-8 refused with the
+/// line where it stops being UTF-8.
+pub fn decode_text(mut bytes: Vec<u8>) -> Result<String, ParseError> {
     // A byte-order mark (some Windows editors add one) is not part of the YAML.
     if bytes.starts_with(b"\xef\xbb\xbf") {
         bytes.drain(..3);
@@ -121,8 +143,190 @@ pub fn read_text(path: &Path) -> Result<String, ParseError> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        fail("the file is not valid UTF-8 text".into(), Some(line))
+        read_error("the file is not valid UTF-8 text".into(), Some(line))
     })
+}
+
+/// Loads every COE of the repository's work tree, as [`load_all`] does, through the parse
+/// cache when one is given: a file whose index entry is clean (its stat data matches the
+/// index, and it was not written in the same instant as the index) is known by the object
+/// id the index records, without being read; any other file is read and hashed. Either
+/// way, a COE whose object id the cache holds is not parsed again.
+pub fn load_worktree(
+    repo: &Repo,
+    cache: Option<&Cache>,
+    progress: &Progress,
+) -> Result<Vec<Loaded>> {
+    let files = list_files(repo)?;
+    progress.add(files.len(), &repo.root.display().to_string());
+    let session = Session::open(cache, format!("worktree\0{}", repo.coe_dir.display()));
+    let clean = if session.is_enabled() {
+        CleanIndex::read(repo)
+    } else {
+        CleanIndex::default()
+    };
+    let parsed: Vec<Parsed> = files
+        .par_iter()
+        .map(|path| {
+            let parsed = load_through(&session, &clean, path);
+            progress.inc();
+            parsed
+        })
+        .collect();
+    session.save(&parsed);
+    Ok(files
+        .into_iter()
+        .zip(parsed)
+        .map(|(path, parsed)| Loaded {
+            path,
+            result: parsed.result,
+        })
+        .collect())
+}
+
+fn load_through(session: &Session<'_>, clean: &CleanIndex, path: &Path) -> Parsed {
+    if !session.is_enabled() {
+        return session.parse(None, read_text(path));
+    }
+    if let Some(hit) = clean.oid(path).and_then(|oid| session.hit(oid)) {
+        return hit;
+    }
+    let bytes = match read_bytes(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return session.parse(None, Err(e)),
+    };
+    let oid = git2::Oid::hash_object(git2::ObjectType::Blob, &bytes).ok();
+    match oid.and_then(|oid| session.hit(oid)) {
+        Some(hit) => hit,
+        None => session.parse(oid, decode_text(bytes)),
+    }
+}
+
+/// The index entries of the COE directory, by file name, with the stat data git recorded:
+/// enough to tell, from a file's metadata alone, that its content is the blob the index
+/// names (git's own "clean" test, racy entries excluded).
+#[derive(Debug, Default)]
+struct CleanIndex {
+    dir: PathBuf,
+    entries: std::collections::HashMap<std::ffi::OsString, IndexStat>,
+    /// When the index was written: an entry modified at or after it may have changed
+    /// again in the same instant without its stat data showing it ("racily clean").
+    written: (i64, u32),
+}
+
+#[derive(Debug)]
+struct IndexStat {
+    ctime: (i32, u32),
+    mtime: (i32, u32),
+    ino: u32,
+    size: u32,
+    mode: u32,
+    oid: git2::Oid,
+}
+
+impl CleanIndex {
+    /// The index of the git repository around `repo`, or nothing when there is none or it
+    /// cannot be read (every file is then read and hashed).
+    fn read(repo: &Repo) -> CleanIndex {
+        Self::try_read(repo).unwrap_or_default()
+    }
+
+    #[cfg(unix)]
+    fn try_read(repo: &Repo) -> Option<CleanIndex> {
+        use std::os::unix::ffi::OsStrExt as _;
+        use std::os::unix::fs::MetadataExt as _;
+        let git = git2::Repository::open_ext(
+            &repo.root,
+            git2::RepositoryOpenFlags::empty(),
+            std::iter::empty::<&std::ffi::OsStr>(),
+        )
+        .ok()?;
+        let workdir = git.workdir()?.canonicalize().ok()?;
+        let index_path = git.path().join("index");
+        let written = std::fs::metadata(&index_path).ok()?;
+        let index = git.index().ok()?;
+        let dir = repo.coe_dir.strip_prefix(&workdir).ok()?;
+        let mut prefix = dir.as_os_str().as_bytes().to_vec();
+        if !prefix.is_empty() {
+            prefix.push(b'/');
+        }
+        let mut entries = std::collections::HashMap::new();
+        let start = if prefix.is_empty() {
+            0
+        } else {
+            index
+                .find_prefix(std::ffi::OsStr::from_bytes(&prefix))
+                .ok()?
+        };
+        for i in start..index.len() {
+            let Some(entry) = index.get(i) else { break };
+            let Some(name) = entry.path.strip_prefix(prefix.as_slice()) else {
+                break;
+            };
+            // Only files directly in the COE directory, at stage 0, that git itself would
+            // stat: skip-worktree and intent-to-add entries say nothing about the file.
+            const SKIP_WORKTREE: u16 = 1 << 14;
+            const INTENT_TO_ADD: u16 = 1 << 13;
+            let stage = (entry.flags >> 12) & 0x3;
+            if name.contains(&b'/')
+                || stage != 0
+                || entry.flags_extended & (SKIP_WORKTREE | INTENT_TO_ADD) != 0
+            {
+                continue;
+            }
+            entries.insert(
+                std::ffi::OsStr::from_bytes(name).to_os_string(),
+                IndexStat {
+                    ctime: (entry.ctime.seconds(), entry.ctime.nanoseconds()),
+                    mtime: (entry.mtime.seconds(), entry.mtime.nanoseconds()),
+                    ino: entry.ino,
+                    size: entry.file_size,
+                    mode: entry.mode,
+                    oid: entry.id,
+                },
+            );
+        }
+        Some(CleanIndex {
+            dir: repo.coe_dir.clone(),
+            entries,
+            written: (written.mtime(), written.mtime_nsec() as u32),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn try_read(_repo: &Repo) -> Option<CleanIndex> {
+        None
+    }
+
+    /// The object id of `path`'s content, when its index entry is clean.
+    #[cfg(unix)]
+    fn oid(&self, path: &Path) -> Option<git2::Oid> {
+        use std::os::unix::fs::MetadataExt as _;
+        if path.parent() != Some(self.dir.as_path()) {
+            return None;
+        }
+        let entry = self.entries.get(path.file_name()?)?;
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        // The index keeps 32-bit seconds, sizes and inode numbers; nanoseconds only where
+        // the writer recorded them.
+        let same_time = |(secs, nanos): (i32, u32), file_secs: i64, file_nanos: i64| {
+            secs as u32 == file_secs as u32 && (nanos == 0 || i64::from(nanos) == file_nanos)
+        };
+        let clean = meta.is_file()
+            && entry.mode & 0o170000 == 0o100000
+            && entry.size == meta.size() as u32
+            && entry.ino == meta.ino() as u32
+            && same_time(entry.mtime, meta.mtime(), meta.mtime_nsec())
+            && same_time(entry.ctime, meta.ctime(), meta.ctime_nsec());
+        let (secs, nanos) = (i64::from(entry.mtime.0), entry.mtime.1);
+        let racy = (secs, nanos) >= self.written || (nanos == 0 && secs >= self.written.0);
+        (clean && !racy).then_some(entry.oid)
+    }
+
+    #[cfg(not(unix))]
+    fn oid(&self, _path: &Path) -> Option<git2::Oid> {
+        None
+    }
 }
 
 /// Loads one COE by id, with errors that name the file and a hint when there is no such id.

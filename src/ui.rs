@@ -31,6 +31,11 @@ pub fn configure(color: ColorChoice, quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
 
+/// True with `--quiet`: no progress, notes or status lines.
+pub fn is_quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
 /// Styles used in messages and tables.
 pub mod style {
     use super::*;

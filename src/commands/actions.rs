@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::civil::Date;
 
-use super::load::{finish, load};
+use super::load::finish;
 use super::Context;
 use crate::coe::{plural, ActionStatus, Coe};
 use crate::report::rollup::ActionRow;
@@ -46,6 +46,9 @@ pub struct ActionsArgs {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = ActionsFormat::Table)]
     pub format: ActionsFormat,
+
+    #[command(flatten)]
+    pub source: super::load::SourceArgs,
 }
 
 /// A corrective action's status on the command line.
@@ -124,14 +127,14 @@ pub fn rows<'a>(
 
 /// Runs `coe actions`.
 pub fn run(ctx: &Context, args: ActionsArgs) -> Result<ExitCode> {
-    let repo = ctx.repo()?;
+    let repo = args.source.repo(ctx)?;
     let today = crate::coe::today();
     let filter = Filter {
         overdue: args.overdue,
         owner: args.owner,
         status: args.status.into_iter().map(ActionStatus::from).collect(),
     };
-    let loaded = load(&repo)?;
+    let loaded = args.source.load(ctx, &repo)?;
     let rows = rows(loaded.coes.iter().map(|(_, c)| c), &filter, today);
     match args.format {
         ActionsFormat::Json => {

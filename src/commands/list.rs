@@ -6,7 +6,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::load::{finish, load};
+use super::load::finish;
 use super::report::parse_date;
 use super::Context;
 use crate::coe::{Coe, Status};
@@ -50,6 +50,9 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+
+    #[command(flatten)]
+    pub source: super::load::SourceArgs,
 }
 
 /// A COE status on the command line.
@@ -176,7 +179,7 @@ pub fn rows(coes: &[(std::path::PathBuf, Coe)], repo: &Repo, filter: &Filter) ->
 
 /// Runs `coe list`.
 pub fn run(ctx: &Context, args: ListArgs) -> Result<ExitCode> {
-    let repo = ctx.repo()?;
+    let repo = args.source.repo(ctx)?;
     check_severities(&args.severity, &repo.config)?;
     let filter = Filter {
         status: args.status.into_iter().map(Status::from).collect(),
@@ -185,7 +188,7 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<ExitCode> {
         severity: args.severity,
         incomplete: args.incomplete,
     };
-    let loaded = load(&repo)?;
+    let loaded = args.source.load(ctx, &repo)?;
     let rows = rows(&loaded.coes, &repo, &filter);
     match args.format {
         ListFormat::Json => {

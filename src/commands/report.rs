@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::civil::Date;
 
-use super::load::{finish, load};
+use super::load::finish;
 use super::Context;
 use crate::coe::add_days;
 use crate::coe::Coe;
@@ -54,6 +54,9 @@ pub struct ReportArgs {
     /// Write to FILE instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub source: super::load::SourceArgs,
 }
 
 /// Output formats of `coe report`.
@@ -69,10 +72,10 @@ pub enum ReportFormat {
 
 /// Runs `coe report`.
 pub fn run(ctx: &Context, args: ReportArgs) -> Result<ExitCode> {
-    let repo = ctx.repo()?;
+    let repo = args.source.repo(ctx)?;
     let today = crate::coe::today();
     let window = window(args.since, args.last, args.until, today)?;
-    let loaded = load(&repo)?;
+    let loaded = args.source.load(ctx, &repo)?;
     let coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, coe)| coe).collect();
     let mut report = report::build(&coes, &repo.config, window, today);
     report.unreadable = loaded.unreadable;

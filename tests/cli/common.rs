@@ -11,6 +11,8 @@ pub struct TestEnv {
     dir: tempfile::TempDir,
     /// The repository root (canonical path).
     pub root: PathBuf,
+    /// `$XDG_CACHE_HOME`: the parse cache, outside the repository.
+    cache_home: tempfile::TempDir,
 }
 
 impl TestEnv {
@@ -18,7 +20,12 @@ impl TestEnv {
     pub fn empty() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().canonicalize().expect("canonical temp dir");
-        TestEnv { dir, root }
+        let cache_home = tempfile::tempdir().expect("temp dir");
+        TestEnv {
+            dir,
+            root,
+            cache_home,
+        }
     }
 
     /// A git repository with an identity and `coe init` run.
@@ -54,7 +61,13 @@ impl TestEnv {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("coe"));
         cmd.current_dir(&self.root).args(args);
         hermetic(&mut cmd, &self.root);
+        cmd.env("XDG_CACHE_HOME", self.cache_home.path());
         cmd
+    }
+
+    /// The parse cache's directory (`$XDG_CACHE_HOME/coe`).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.cache_home.path().join("coe")
     }
 
     /// Runs git in the repository and returns its stdout; panics when git fails.

@@ -3,6 +3,7 @@
 
 mod actions;
 mod bad_input;
+mod cache;
 mod check;
 mod common;
 mod demo;
@@ -14,5 +15,6 @@ mod new;
 mod pty;
 mod reliability;
 mod report;
+mod repos;
 mod roundtrip;
 mod show;
