@@ -67,7 +67,7 @@ fn as_strs(args: &[String]) -> Vec<&str> {
 
 /// Recomputes a pack's length and checksum after its body was edited, as a valid writer
 /// would have written it.
-fn reseal(pack: &mut Vec<u8>) {
+fn reseal(pack: &mut [u8]) {
     let body_len = (pack.len() - HEADER_LEN) as u64;
     let checksum = Sha1::digest(&pack[HEADER_LEN..]);
     pack[32..40].copy_from_slice(&body_len.to_le_bytes());
