@@ -136,7 +136,10 @@ pub fn hermetic(cmd: &mut std::process::Command, home: &Path) {
         .env("HOME", home)
         // The parse cache goes outside the repository under test (TestEnv gives each its
         // own).
-        .env("XDG_CACHE_HOME", std::env::temp_dir().join("coe-tests-cache"))
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("coe-tests-cache"),
+        )
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_DATE", "2026-11-23T12:00:00Z")
