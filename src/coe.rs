@@ -690,6 +690,20 @@ impl Coe {
 }
 
 impl CorrectiveAction {
+    /// A new open action with only its id and text.
+    pub fn new(id: String, action: String) -> CorrectiveAction {
+        CorrectiveAction {
+            id,
+            action,
+            kind: None,
+            owner: String::new(),
+            due: None,
+            status: ActionStatus::Open,
+            done: None,
+            link: None,
+        }
+    }
+
     /// The parts of this action that are not filled in yet.
     pub fn missing_parts(&self) -> Vec<&'static str> {
         let mut parts = Vec::new();
@@ -823,6 +837,48 @@ pub fn id_problem(id: &str) -> Option<String> {
     None
 }
 
+/// What is wrong with a `link:`: it must be an `http(s)://` address or a path in the
+/// repository (`docs/graphs/latency.png`). `None` when it is fine.
+pub fn link_problem(link: &str) -> Option<String> {
+    let link = link.trim();
+    if link.is_empty() {
+        return Some("the link is empty".into());
+    }
+    if link.chars().any(char::is_whitespace) {
+        return Some(format!(
+            "`{link}` is not a link: a URL or a repository path has no spaces"
+        ));
+    }
+    let scheme_len = link.find(':').filter(|&i| {
+        i > 0
+            && link[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && link[..1].chars().all(|c| c.is_ascii_alphabetic())
+    });
+    match scheme_len {
+        Some(i) => {
+            let scheme = link[..i].to_ascii_lowercase();
+            let host = link[i + 1..]
+                .strip_prefix("//")
+                .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+            if scheme != "http" && scheme != "https" {
+                Some(format!(
+                    "`{link}` is not a link coe accepts: use an http(s):// address or a repository path"
+                ))
+            } else if host.is_none_or(str::is_empty) {
+                Some(format!("`{link}` has no host name after `{scheme}://`"))
+            } else {
+                None
+            }
+        }
+        None if link.starts_with('/') => Some(format!(
+            "`{link}` is an absolute path: link to a file in the repository with a relative path, or to an http(s):// address"
+        )),
+        None => None,
+    }
+}
+
 /// Today's date: `COE_TODAY` (YYYY-MM-DD) when set, so reports and checks can be
 /// reproduced for a given day; else the local date. A `COE_TODAY` that is not a date is
 /// reported once and ignored.
@@ -898,6 +954,19 @@ mod tests {
         assert!(id_problem("2026-11-22-..").is_some());
         assert!(id_problem("2026-11-22-Upper").is_some());
         assert!(id_problem("2026-11-22").is_some());
+    }
+
+    #[test]
+    fn links_are_web_addresses_or_repository_paths() {
+        assert_eq!(link_problem("https://grafana.example.com/d/abc"), None);
+        assert_eq!(link_problem("HTTP://example.com"), None);
+        assert_eq!(link_problem("docs/graphs/latency.png"), None);
+        assert!(link_problem("not a url").is_some());
+        assert!(link_problem("ftp://example.com/x").is_some());
+        assert!(link_problem("https://").is_some());
+        assert!(link_problem("javascript:alert(1)").is_some());
+        assert!(link_problem("/etc/passwd").is_some());
+        assert!(link_problem("").is_some());
     }
 
     #[test]

@@ -63,6 +63,34 @@ pub struct Config {
     /// `report`, `list` and `actions` read instead of this work tree's.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repos: Vec<String>,
+    /// The IANA time zone people type times in (`HH:MM`, dates); times are stored as
+    /// RFC 3339 with that zone's offset.
+    pub timezone: String,
+    /// Open `coe new` and `coe edit` in `$VISUAL`/`$EDITOR` instead of asking questions
+    /// (also `COE_EDITOR_MODE=1`).
+    pub editor: bool,
+    /// How far outside the incident an imported timeline reaches: minutes before `started`
+    /// and after `resolved` (or `mitigated`).
+    pub timeline_margin: TimelineMargin,
+}
+
+/// Minutes an imported timeline keeps around the incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct TimelineMargin {
+    /// Minutes before `started`.
+    pub before: u32,
+    /// Minutes after `resolved` (or `mitigated`, or `started` when neither is known).
+    pub after: u32,
+}
+
+impl Default for TimelineMargin {
+    fn default() -> Self {
+        TimelineMargin {
+            before: 10,
+            after: 30,
+        }
+    }
 }
 
 impl Default for Config {
@@ -93,6 +121,9 @@ impl Default for Config {
                 .map(|(s, w)| (s.to_string(), w))
                 .into(),
             repos: Vec::new(),
+            timezone: "UTC".into(),
+            editor: false,
+            timeline_margin: TimelineMargin::default(),
         }
     }
 }
@@ -179,6 +210,9 @@ impl Config {
                 ),
             ));
         }
+        if let Err(e) = crate::times::Clock::named(&self.timezone) {
+            return Some(("timezone", e));
+        }
         if self.blame_terms.iter().any(|t| t.trim().is_empty()) {
             return Some((
                 "blame_terms",
@@ -204,6 +238,12 @@ impl Config {
     /// severity's incidents then have no impact-minutes).
     pub fn impact_weight(&self, severity: &str) -> Option<f64> {
         self.impact_weights.get(severity.trim()).copied()
+    }
+
+    /// The zone people type times in (UTC when `timezone` is not a known zone, which
+    /// `problem` reports when the configuration is loaded).
+    pub fn clock(&self) -> crate::times::Clock {
+        crate::times::Clock::named(&self.timezone).unwrap_or_default()
     }
 
     /// The index of a severity in the configured list (0 is the most severe).
@@ -372,7 +412,9 @@ mod tests {
             bad("impact_weights: {SEV1: .nan}\n"),
             Some("impact_weights")
         );
+        assert_eq!(bad("timezone: Mars/Base\n"), Some("timezone"));
         assert_eq!(bad("due_days: 0\nmin_whys: 5\n"), None);
+        assert_eq!(bad("timezone: Asia/Tokyo\n"), None);
         assert_eq!(Config::default().problem(), None);
     }
 

@@ -1,564 +1,1131 @@
 //! The interview behind `coe new` and `coe edit`: metadata, then the seven questions in
 //! order, each with its help text, answers pre-filled when editing.
 //!
-//! The walk only changes the COE in memory and calls `save` after the metadata and after
-//! every question, so the caller can write the draft and an interrupt loses nothing.
+//! The walk only changes the COE in memory and calls `save` after every answer and every
+//! list item, so the caller can write the draft and an interrupt loses at most the answer
+//! being typed. What is already answered (given as a flag, or in the file) is not asked
+//! again unless the walk revisits everything ([`Mode::All`]); every list can then be
+//! changed item by item.
 
-use std::collections::BTreeSet;
+mod live;
 
 use anyhow::Result;
 use jiff::civil::Date;
 
+pub use live::{blame_in, BlameFinding};
+
+use crate::check::blame;
 use crate::coe::{
-    is_placeholder, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Stamp,
-    TimelineEntry,
+    is_placeholder, link_problem, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint,
+    Stamp, TimelineEntry,
 };
 use crate::config::Config;
 use crate::prompt::Prompter;
 use crate::questions::{Question, QUESTIONS};
+use crate::times::{Clock, Placed};
 
-/// Fields given on the command line, which the interview does not ask again.
-pub type Given = BTreeSet<&'static str>;
+/// Which answers the walk asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `coe new`: every field that has no answer yet (flags give answers up front).
+    New,
+    /// `coe edit` of a draft: the required fields that have no answer yet.
+    Resume,
+    /// `coe edit --all`, `--question N`: everything, answers pre-filled, lists item by item.
+    All,
+}
 
-/// Asks for the metadata: title, severity, leader, services, incident ref and times.
-pub fn metadata(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, given: &Given) -> Result<()> {
-    p.say("Incident");
-    if !given.contains("title") {
-        loop {
-            coe.title = p
-                .input("Title (one line that names the incident)", Some(&coe.title))?
-                .trim()
-                .to_string();
-            if !coe.title.is_empty() {
-                break;
-            }
-            p.say("  A title is needed: the COE's id is made from it.");
-        }
-    }
-    if !given.contains("severity") {
-        let items: Vec<&str> = config.severities.iter().map(String::as_str).collect();
-        let current = items.iter().position(|s| *s == coe.severity).unwrap_or(0);
-        coe.severity = items[p.select("Severity", &items, current)?].to_string();
-    }
-    if !given.contains("leader") {
-        coe.leader = p
-            .input(
-                "Leader (who leads this COE: an owner, not a culprit)",
-                Some(&coe.leader),
-            )?
-            .trim()
-            .to_string();
-    }
-    if !given.contains("services") {
-        let answer = p.input(
-            "Services affected (comma-separated)",
-            Some(&coe.services.join(", ")),
-        )?;
-        coe.services = split_list(&answer);
-    }
-    if !given.contains("incident_ref") {
-        let answer = p.input(
-            "Incident ref in the paging/ticket system (optional)",
-            coe.incident_ref.as_deref(),
-        )?;
-        coe.incident_ref = Some(answer.trim().to_string()).filter(|s| !s.is_empty());
-    }
-    if !given.contains("started") {
-        let started = ask_time(
+/// Called after every answer with the COE and a description of what was just saved
+/// ("data entry 1 of question 4").
+pub type Save<'a> = dyn FnMut(&Coe, &str) -> Result<()> + 'a;
+
+/// One walk through the questions.
+pub struct Walk<'a> {
+    p: &'a mut dyn Prompter,
+    config: &'a Config,
+    clock: Clock,
+    blame: blame::Terms,
+    mode: Mode,
+    save: &'a mut Save<'a>,
+    /// False until the title and start time are known (a new COE's id is made from them).
+    ready: bool,
+    /// Whether the start time is an answer (false for `coe new` without `--started`).
+    started_known: bool,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk in `mode`; `started_known` says whether the COE's start time is an answer
+    /// already (false for a new COE without `--started`).
+    pub fn new(
+        p: &'a mut dyn Prompter,
+        config: &'a Config,
+        mode: Mode,
+        started_known: bool,
+        save: &'a mut Save<'a>,
+    ) -> Walk<'a> {
+        Walk {
             p,
-            "Started (when customers were first affected)",
-            Some(&coe.incident.started),
-            None,
-            true,
-        )?;
-        if let Some(s) = started {
-            coe.incident.started = s;
+            clock: config.clock(),
+            blame: blame::Terms::new(&config.blame_terms),
+            config,
+            mode,
+            save,
+            ready: started_known,
+            started_known,
         }
     }
-    for (key, label) in [
-        ("detected", "Detected"),
-        ("mitigated", "Mitigated"),
-        ("resolved", "Resolved"),
-    ] {
-        let inc = &coe.incident;
-        // Each time is at or after the ones before it.
-        let after = [&inc.mitigated, &inc.detected]
-            .into_iter()
-            .skip(match key {
-                "detected" => 2,
-                "mitigated" => 1,
-                _ => 0,
-            })
-            .find_map(|s| s.clone())
-            .unwrap_or_else(|| inc.started.clone());
-        if given.contains(key) {
-            continue;
-        }
-        let slot = match key {
-            "detected" => &mut coe.incident.detected,
-            "mitigated" => &mut coe.incident.mitigated,
-            _ => &mut coe.incident.resolved,
-        };
-        let current = slot.clone();
-        *slot = ask_later_time(p, &format!("{label} (optional)"), current.as_ref(), &after)?;
-    }
-    Ok(())
-}
 
-/// An optional time at or after `after`; `HH:MM` is the first such time after `after`
-/// (the next day when the clock has gone past midnight).
-fn ask_later_time(
-    p: &mut dyn Prompter,
-    prompt: &str,
-    current: Option<&Stamp>,
-    after: &Stamp,
-) -> Result<Option<Stamp>> {
-    loop {
-        let answer = p.input(
-            &format!("{prompt} [RFC 3339, or HH:MM UTC]"),
-            current.map(Stamp::as_str),
-        )?;
-        let answer = answer.trim();
-        if answer.is_empty() {
-            return Ok(current.cloned());
+    /// The prompter, for the caller's own questions after the walk.
+    pub fn prompter(&mut self) -> &mut dyn Prompter {
+        self.p
+    }
+
+    fn saved(&mut self, coe: &Coe, what: &str) -> Result<()> {
+        if self.ready {
+            (self.save)(coe, what)?;
         }
-        match parse_time_after(answer, after) {
-            Ok((stamp, rolled)) => {
-                if rolled {
-                    p.say(&format!("  Taken as the next day: {stamp}."));
-                }
-                return Ok(Some(stamp));
+        Ok(())
+    }
+
+    /// Whether to ask a field that is `present` already; `optional` fields are not asked
+    /// when resuming a draft.
+    fn asks(&self, present: bool, optional: bool) -> bool {
+        match self.mode {
+            Mode::All => true,
+            Mode::New => !present,
+            Mode::Resume => !present && !optional,
+        }
+    }
+
+    /// Runs the metadata (when `metadata`) and then the `questions`, saving as it goes.
+    pub fn run(&mut self, coe: &mut Coe, metadata: bool, questions: &[u8]) -> Result<()> {
+        if metadata {
+            self.metadata(coe)?;
+        }
+        for q in QUESTIONS.iter().filter(|q| questions.contains(&q.number)) {
+            self.question(coe, q)?;
+        }
+        Ok(())
+    }
+
+    /// Asks for the metadata: title, start time, severity, leader, services, incident ref
+    /// and the later times.
+    pub fn metadata(&mut self, coe: &mut Coe) -> Result<()> {
+        let mut heading = false;
+        let mut head = |p: &mut dyn Prompter| {
+            if !std::mem::replace(&mut heading, true) {
+                p.say("Incident");
             }
-            Err(e) => p.say(&format!("  {e}")),
-        }
-    }
-}
-
-/// Parses a time that must not be before `after`: RFC 3339, or `HH:MM` (UTC) on `after`'s
-/// day, or the day after when that would be earlier. Returns the time and whether it rolled
-/// over to the next day.
-pub fn parse_time_after(text: &str, after: &Stamp) -> Result<(Stamp, bool), String> {
-    let mut stamp = parse_time(text, Some(after.date()))?;
-    let mut rolled = false;
-    let is_clock_time = text.parse::<jiff::civil::Time>().is_ok();
-    if is_clock_time && stamp.at() < after.at() {
-        let next_day = after.date().tomorrow().map_err(|e| e.to_string())?;
-        stamp = parse_time(text, Some(next_day))?;
-        rolled = true;
-    }
-    if stamp.at() < after.at() {
-        return Err(format!(
-            "{stamp} is before {after}: times go started, detected, mitigated, resolved"
-        ));
-    }
-    Ok((stamp, rolled))
-}
-
-/// Asks one of the seven questions.
-pub fn question(p: &mut dyn Prompter, coe: &mut Coe, config: &Config, q: &Question) -> Result<()> {
-    p.say("");
-    p.say(&format!("{}. {}", q.number, q.text));
-    for line in wrap(q.help, 76) {
-        p.say(&format!("   {line}"));
-    }
-    let prompt = |path: &str| {
-        q.fields
-            .iter()
-            .find(|f| f.path == path)
-            .map_or(path.to_string(), |f| f.prompt.to_string())
-    };
-    let day = coe.incident.started.date();
-    match q.section {
-        "what_happened" => {
-            coe.what_happened.summary = ask_text(
-                p,
-                &prompt("what_happened.summary"),
-                &coe.what_happened.summary,
-            )?;
-            let current = std::mem::take(&mut coe.what_happened.timeline);
-            coe.what_happened.timeline = ask_items(
-                p,
-                &prompt("what_happened.timeline"),
-                current,
-                |e| format!("{}  {}", e.at, e.event),
-                |p| {
-                    let Some(at) = ask_time(p, "  Time (empty to finish)", None, Some(day), false)?
-                    else {
-                        return Ok(None);
-                    };
-                    let event = p.input("  What happened then?", None)?.trim().to_string();
-                    Ok(Some(TimelineEntry { at, event }))
-                },
-            )?;
-            coe.what_happened.timeline.sort_by_key(|e| e.at.at());
-        }
-        "impact" => {
-            let i = &mut coe.impact;
-            i.customers = ask_text(p, &prompt("impact.customers"), &i.customers)?;
-            i.customers_affected = ask_count(
-                p,
-                &format!("{} (optional)", prompt("impact.customers_affected")),
-                i.customers_affected,
-            )?;
-            i.business = ask_text(p, &prompt("impact.business"), &i.business)?;
-            i.remediation = ask_text(p, &prompt("impact.remediation"), &i.remediation)?;
-        }
-        "root_cause" => {
-            let r = &mut coe.root_cause;
-            r.summary = ask_text(p, &prompt("root_cause.summary"), &r.summary)?;
-            let items: Vec<&str> = config.categories.iter().map(String::as_str).collect();
-            let current = items.iter().position(|c| *c == r.category).unwrap_or(0);
-            r.category =
-                items[p.select(&prompt("root_cause.category"), &items, current)?].to_string();
-            p.say(&format!(
-                "  Ask \"why?\" at least {} times; each answer explains the one before.",
-                config.min_whys
-            ));
-            let current = std::mem::take(&mut r.whys);
-            let mut previous = r.summary.lines().next().unwrap_or_default().to_string();
-            r.whys = ask_items(p, "Why?", current, Clone::clone, |p| {
-                let asked = if previous.is_empty() {
-                    "  Why? (empty to finish)".to_string()
-                } else {
-                    format!(
-                        "  Why? ({}) (empty to finish)",
-                        crate::markdown::shorten(&previous, 50)
-                    )
-                };
-                let why = p.input(&asked, None)?.trim().to_string();
-                previous.clone_from(&why);
-                Ok(Some(why).filter(|w| !w.is_empty()))
-            })?;
-        }
-        "data" => {
-            let current = std::mem::take(&mut coe.data);
-            coe.data = ask_items(
-                p,
-                &prompt("data"),
-                current,
-                |d| match &d.link {
-                    Some(link) => format!("{} <{link}>", d.description),
-                    None => d.description.clone(),
-                },
-                |p| {
-                    let description = p
-                        .input("  Evidence: what it shows (empty to finish)", None)?
-                        .trim()
-                        .to_string();
-                    if description.is_empty() {
-                        return Ok(None);
-                    }
-                    let link = p.input("  Link (optional)", None)?.trim().to_string();
-                    Ok(Some(DataPoint {
-                        description,
-                        link: Some(link).filter(|l| !l.is_empty()),
-                    }))
-                },
-            )?;
-        }
-        "implications" => {
-            let i = &mut coe.implications;
-            i.security = ask_text(p, &prompt("implications.security"), &i.security)?;
-            i.other = ask_text(
-                p,
-                &format!("{} (optional)", prompt("implications.other")),
-                &i.other,
-            )?;
-        }
-        "lessons" => {
-            let current = std::mem::take(&mut coe.lessons);
-            coe.lessons = ask_items(p, &prompt("lessons"), current, Clone::clone, |p| {
-                let lesson = p
-                    .input("  Lesson (empty to finish)", None)?
+        };
+        if self.asks(!coe.title.trim().is_empty(), false) {
+            head(&mut *self.p);
+            loop {
+                coe.title = self
+                    .p
+                    .input("Title (one line that names the incident)", Some(&coe.title))?
                     .trim()
                     .to_string();
-                Ok(Some(lesson).filter(|l| !l.is_empty()))
-            })?;
+                if !coe.title.is_empty() {
+                    break;
+                }
+                self.p
+                    .say("  A title is needed: the COE's id is made from it.");
+            }
+            self.saved(coe, "the title")?;
         }
-        "corrective_actions" => {
-            let mut current = std::mem::take(&mut coe.corrective_actions);
-            if !current.is_empty() {
-                p.say("  Where does each corrective action stand?");
-            }
-            for action in &mut current {
-                update_status(p, action)?;
-            }
-            // New actions are numbered after the highest existing `CA-n`.
-            let mut next_number = current
-                .iter()
-                .filter_map(|a| {
-                    a.id.strip_prefix("CA-")
-                        .and_then(|n| n.parse::<usize>().ok())
-                })
-                .max()
-                .unwrap_or(0)
-                + 1;
-            let mut actions = ask_items(
-                p,
-                &prompt("corrective_actions"),
-                current,
-                |a| {
-                    format!(
-                        "{} {} ({}, {}, due {}, {})",
-                        a.id,
-                        a.action,
-                        a.kind.map_or("?", |k| k.as_str()),
-                        a.owner,
-                        a.due.map_or("?".into(), |d| d.to_string()),
-                        a.status.as_str()
-                    )
-                },
-                |p| {
-                    let action = p
-                        .input("  Corrective action (empty to finish)", None)?
-                        .trim()
-                        .to_string();
-                    if action.is_empty() {
-                        return Ok(None);
-                    }
-                    let kinds: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
-                    let kind = ActionKind::ALL[p.select("  Kind", &kinds, 0)?];
-                    let owner = p
-                        .input("  Owner (a team or person)", None)?
-                        .trim()
-                        .to_string();
-                    let due = ask_date(p, "  Due (YYYY-MM-DD)")?;
-                    let statuses: Vec<&str> =
-                        ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
-                    let status = ActionStatus::ALL[p.select("  Status", &statuses, 0)?];
-                    let link = p
-                        .input("  Ticket link (optional)", None)?
-                        .trim()
-                        .to_string();
-                    let id = format!("CA-{next_number}");
-                    next_number += 1;
-                    let done = (status == ActionStatus::Done).then(today);
-                    Ok(Some(CorrectiveAction {
-                        id,
-                        action,
-                        kind: Some(kind),
-                        owner,
-                        due,
-                        status,
-                        done,
-                        link: Some(link).filter(|l| !l.is_empty()),
-                    }))
-                },
+        if self.mode == Mode::All || !self.started_known {
+            head(&mut *self.p);
+            let current = self.started_known.then(|| coe.incident.started.clone());
+            coe.incident.started = self.ask_start(current.as_ref())?;
+            self.started_known = true;
+        }
+        if !self.ready {
+            self.ready = true;
+        }
+        self.saved(coe, "the title and start time")?;
+        let severity_known = self.config.severities.contains(&coe.severity);
+        if self.asks(severity_known, false) {
+            head(&mut *self.p);
+            let items: Vec<&str> = self.config.severities.iter().map(String::as_str).collect();
+            let current = items.iter().position(|s| *s == coe.severity).unwrap_or(0);
+            coe.severity = items[self.p.select("Severity", &items, current)?].to_string();
+            self.saved(coe, "the severity")?;
+        }
+        if self.asks(!coe.leader.trim().is_empty(), false) {
+            head(&mut *self.p);
+            coe.leader = self.required_line(
+                "Leader (who leads this COE: an owner, not a culprit)",
+                &coe.leader,
+                "A leader is needed: the person who owns this COE and its follow-up.",
             )?;
-            renumber(&mut actions);
-            coe.corrective_actions = actions;
+            self.saved(coe, "the leader")?;
         }
-        other => unreachable!("no interview for section {other}"),
-    }
-    Ok(())
-}
-
-/// Runs the whole walk (or the questions from `first`), saving after each step.
-pub fn walk(
-    p: &mut dyn Prompter,
-    coe: &mut Coe,
-    config: &Config,
-    given: &Given,
-    ask_metadata: bool,
-    questions: &[u8],
-    save: &mut dyn FnMut(&Coe) -> Result<()>,
-) -> Result<()> {
-    if ask_metadata {
-        metadata(p, coe, config, given)?;
-        save(coe)?;
-    }
-    for q in QUESTIONS.iter().filter(|q| questions.contains(&q.number)) {
-        question(p, coe, config, q)?;
-        save(coe)?;
-    }
-    Ok(())
-}
-
-/// Asks where an existing corrective action stands; `done` gets today's date when it
-/// becomes done, and loses it when it is reopened.
-fn update_status(p: &mut dyn Prompter, action: &mut CorrectiveAction) -> Result<()> {
-    let statuses: Vec<&str> = ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
-    let current = ActionStatus::ALL
-        .iter()
-        .position(|s| *s == action.status)
-        .unwrap_or(0);
-    let label = format!(
-        "  {} {}",
-        action.id,
-        crate::markdown::shorten(&action.action, 60)
-    );
-    let status = ActionStatus::ALL[p.select(&label, &statuses, current)?];
-    if status == ActionStatus::Done && action.done.is_none() {
-        action.done = Some(today());
-    } else if status != ActionStatus::Done {
-        action.done = None;
-    }
-    action.status = status;
-    Ok(())
-}
-
-/// Gives actions without an id the next free `CA-n`.
-fn renumber(actions: &mut [CorrectiveAction]) {
-    let mut used: BTreeSet<String> = actions
-        .iter()
-        .map(|a| a.id.clone())
-        .filter(|i| !i.is_empty())
-        .collect();
-    let mut n = 1;
-    for a in actions.iter_mut().filter(|a| a.id.is_empty()) {
-        while used.contains(&format!("CA-{n}")) {
-            n += 1;
+        if self.asks(!coe.services.is_empty(), true) {
+            head(&mut *self.p);
+            let answer = self.p.input(
+                "Services affected (comma-separated)",
+                Some(&coe.services.join(", ")),
+            )?;
+            coe.services = split_list(&answer);
+            self.saved(coe, "the services")?;
         }
-        a.id = format!("CA-{n}");
-        used.insert(a.id.clone());
+        if self.asks(coe.incident_ref.is_some(), true) {
+            head(&mut *self.p);
+            let answer = self.p.input(
+                "Incident ref in the paging/ticket system (optional)",
+                coe.incident_ref.as_deref(),
+            )?;
+            coe.incident_ref = Some(answer.trim().to_string()).filter(|s| !s.is_empty());
+            self.saved(coe, "the incident ref")?;
+        }
+        self.later_times(coe, &mut head)
     }
-}
 
-/// A multi-line answer: lines until an empty one; Enter on the first line keeps the current
-/// answer.
-fn ask_text(p: &mut dyn Prompter, prompt: &str, current: &str) -> Result<String> {
-    if is_placeholder(current) {
-        p.say(&format!(
-            "  {prompt} (one or more lines; an empty line finishes)"
-        ));
-    } else {
-        p.say(&format!("  {prompt}. Current answer:"));
-        for line in current.lines() {
-            p.say(&format!("  │ {line}"));
-        }
-        p.say("  Press Enter to keep it, or type a new answer (an empty line finishes).");
-    }
-    let mut lines: Vec<String> = Vec::new();
-    loop {
-        let line = p.input("  >", None)?;
-        if line.trim().is_empty() {
-            break;
-        }
-        lines.push(line.trim_end().to_string());
-    }
-    Ok(match lines.len() {
-        0 => current.to_string(),
-        1 => lines.remove(0),
-        _ => lines.join("\n") + "\n",
-    })
-}
-
-/// A list answered item by item; existing items can be kept (and added to) or replaced.
-fn ask_items<T>(
-    p: &mut dyn Prompter,
-    what: &str,
-    current: Vec<T>,
-    show: impl Fn(&T) -> String,
-    mut ask_one: impl FnMut(&mut dyn Prompter) -> Result<Option<T>>,
-) -> Result<Vec<T>> {
-    let mut items = current;
-    if !items.is_empty() {
-        p.say(&format!("  {what}, so far:"));
-        for (i, item) in items.iter().enumerate() {
-            p.say(&format!("  {}. {}", i + 1, show(item)));
-        }
-        if !p.confirm(
-            "  Keep these and add more? (no starts the list again)",
-            true,
-        )? {
-            items.clear();
-        }
-    } else {
-        p.say(&format!("  {what}, one at a time:"));
-    }
-    while let Some(item) = ask_one(p)? {
-        items.push(item);
-    }
-    Ok(items)
-}
-
-fn ask_count(p: &mut dyn Prompter, prompt: &str, current: Option<u64>) -> Result<Option<u64>> {
-    let shown = current.map(|n| n.to_string());
-    loop {
-        let answer = p.input(prompt, shown.as_deref())?;
-        let cleaned: String = answer
-            .chars()
-            .filter(|c| !matches!(c, ',' | '_' | ' '))
+    /// Detected, mitigated, resolved: each at or after the one before; `back` returns to
+    /// the one before, so a wrong earlier answer is fixed without starting again.
+    fn later_times(
+        &mut self,
+        coe: &mut Coe,
+        head: &mut dyn FnMut(&mut dyn Prompter),
+    ) -> Result<()> {
+        const LABELS: [&str; 4] = ["started", "detected", "mitigated", "resolved"];
+        let asks: Vec<bool> = (1..4)
+            .map(|i| self.asks(time_slot(coe, i).is_some(), true))
             .collect();
-        if cleaned.is_empty() {
-            return Ok(None);
-        }
-        match cleaned.parse() {
-            Ok(n) => return Ok(Some(n)),
-            Err(_) => p.say("  Enter a whole number, such as 12000, or leave it empty."),
-        }
-    }
-}
-
-fn ask_date(p: &mut dyn Prompter, prompt: &str) -> Result<Option<Date>> {
-    loop {
-        let answer = p.input(prompt, None)?;
-        let answer = answer.trim();
-        if answer.is_empty() {
-            return Ok(None);
-        }
-        match crate::coe::parse_date(answer) {
-            Ok(d) => return Ok(Some(d)),
-            Err(_) => p.say(&format!(
-                "  `{answer}` is not a date: use YYYY-MM-DD, such as 2026-12-15."
-            )),
-        }
-    }
-}
-
-/// A time, as RFC 3339 or, on the incident's day, `HH:MM` (UTC). Empty keeps `current`
-/// (or gives None when not `required`).
-fn ask_time(
-    p: &mut dyn Prompter,
-    prompt: &str,
-    current: Option<&Stamp>,
-    day: Option<Date>,
-    required: bool,
-) -> Result<Option<Stamp>> {
-    let hint = if day.is_some() {
-        " [RFC 3339, or HH:MM UTC]"
-    } else {
-        " [RFC 3339, UTC or with an offset]"
-    };
-    loop {
-        let answer = p.input(&format!("{prompt}{hint}"), current.map(Stamp::as_str))?;
-        let answer = answer.trim();
-        if answer.is_empty() {
-            if required && current.is_none() {
-                p.say("  A start time is needed.");
+        let mut i = 1;
+        while i < 4 {
+            if !asks[i - 1] {
+                i += 1;
                 continue;
             }
-            return Ok(current.cloned());
+            head(&mut *self.p);
+            // The latest time before this one that is known.
+            let (prev_index, previous) = (0..i)
+                .rev()
+                .find_map(|j| time_slot(coe, j).map(|s| (j, s.clone())))
+                .unwrap_or((0, coe.incident.started.clone()));
+            let current = time_slot(coe, i).cloned();
+            let prompt = format!(
+                "{} (optional; HH:MM or YYYY-MM-DD HH:MM, {})",
+                capitalise(LABELS[i]),
+                self.clock.name()
+            );
+            match self.ask_time_after(
+                &prompt,
+                current.as_ref(),
+                &previous,
+                LABELS[prev_index],
+                false,
+                true,
+            )? {
+                TimeAnswer::Back => {
+                    if prev_index == 0 {
+                        coe.incident.started = self.ask_start(Some(&coe.incident.started))?;
+                        self.saved(coe, "the start time")?;
+                    } else {
+                        i = prev_index;
+                    }
+                    continue;
+                }
+                TimeAnswer::Time(t) => {
+                    *time_slot_mut(coe, i) = t;
+                    self.saved(coe, &format!("the {} time", LABELS[i]))?;
+                }
+            }
+            i += 1;
         }
-        match parse_time(answer, day) {
-            Ok(s) => return Ok(Some(s)),
-            Err(e) => p.say(&format!("  {e}")),
+        Ok(())
+    }
+
+    fn ask_start(&mut self, current: Option<&Stamp>) -> Result<Stamp> {
+        let prompt = format!(
+            "Started (when customers were first affected; YYYY-MM-DD HH:MM, {})",
+            self.clock.name()
+        );
+        loop {
+            let shown = current.map(|s| self.clock.show(s));
+            let answer = self.p.input(&prompt, shown.as_deref())?;
+            let answer = answer.trim();
+            if answer.is_empty() || Some(answer) == shown.as_deref() {
+                match current {
+                    Some(c) => return Ok(c.clone()),
+                    None => {
+                        self.p
+                            .say("  A start time is needed: the COE's id and every HH:MM are read from it.");
+                        continue;
+                    }
+                }
+            }
+            match self
+                .clock
+                .parse(answer, current.map(|c| self.clock.day_of(c)))
+            {
+                Ok(s) => return Ok(s),
+                Err(e) => self.p.say(&format!("  {e}")),
+            }
+        }
+    }
+
+    /// A time at or after `previous`. A bare `HH:MM` earlier than `previous` is offered on
+    /// the next day and confirmed; a full time before it is refused.
+    fn ask_time_after(
+        &mut self,
+        prompt: &str,
+        current: Option<&Stamp>,
+        previous: &Stamp,
+        previous_label: &str,
+        before_ok: bool,
+        can_go_back: bool,
+    ) -> Result<TimeAnswer> {
+        let back_hint = if can_go_back {
+            format!(", or type `back` to change {previous_label}")
+        } else {
+            String::new()
+        };
+        loop {
+            let shown = current.map(|s| self.clock.show(s));
+            let answer = self.p.input(prompt, shown.as_deref())?;
+            let answer = answer.trim();
+            if answer.is_empty() || Some(answer) == shown.as_deref() {
+                return Ok(TimeAnswer::Time(current.cloned()));
+            }
+            if can_go_back && answer.eq_ignore_ascii_case("back") {
+                return Ok(TimeAnswer::Back);
+            }
+            match self.clock.place_after(answer, previous) {
+                Ok(Placed::InOrder(s)) => return Ok(TimeAnswer::Time(Some(s))),
+                Ok(Placed::NextDay(s)) => {
+                    // Past midnight is likely within hours of the previous time; a day
+                    // later is more likely a typo.
+                    let likely = previous.minutes_until(&s) <= 12 * 60;
+                    let question = format!(
+                        "  {answer} is before {previous_label} ({}); did you mean {}, the next day?",
+                        self.clock.show(previous),
+                        self.clock.show(&s)
+                    );
+                    if self.p.confirm(&question, likely)? {
+                        return Ok(TimeAnswer::Time(Some(s)));
+                    }
+                    if before_ok {
+                        let day = self.clock.day_of(previous);
+                        return Ok(TimeAnswer::Time(Some(self.clock.parse(answer, Some(day)).map_err(anyhow::Error::msg)?)));
+                    }
+                    self.p.say(&format!(
+                        "  Type the time again (YYYY-MM-DD HH:MM for another day){back_hint}."
+                    ));
+                }
+                Ok(Placed::Before(s)) if before_ok => return Ok(TimeAnswer::Time(Some(s))),
+                Ok(Placed::Before(s)) => self.p.say(&format!(
+                    "  {} is before {previous_label} ({}): times go in order. Type it again{back_hint}.",
+                    self.clock.show(&s),
+                    self.clock.show(previous)
+                )),
+                Err(e) => self.p.say(&format!("  {e}")),
+            }
+        }
+    }
+
+    /// One non-empty line.
+    fn required_line(&mut self, prompt: &str, current: &str, why: &str) -> Result<String> {
+        loop {
+            let answer = self.p.input(prompt, Some(current))?.trim().to_string();
+            if !answer.is_empty() {
+                return Ok(answer);
+            }
+            self.p.say(&format!("  {why}"));
+        }
+    }
+
+    /// Asks one of the seven questions.
+    pub fn question(&mut self, coe: &mut Coe, q: &Question) -> Result<()> {
+        let prompt = |path: &str| {
+            q.fields
+                .iter()
+                .find(|f| f.path == path)
+                .map_or(path.to_string(), |f| f.prompt.to_string())
+        };
+        let mut shown = false;
+        let mut intro = |w: &mut Walk| {
+            if !std::mem::replace(&mut shown, true) {
+                w.p.say("");
+                w.p.say(&format!("{}. {}", q.number, q.text));
+                for line in wrap(q.help, 76) {
+                    w.p.say(&format!("   {line}"));
+                }
+            }
+        };
+        let n = q.number;
+        match q.section {
+            "what_happened" => {
+                self.text_field(
+                    coe,
+                    &mut intro,
+                    n,
+                    &prompt("what_happened.summary"),
+                    false,
+                    |c| &mut c.what_happened.summary,
+                )?;
+                self.timeline(coe, &mut intro, n)?;
+            }
+            "impact" => {
+                self.text_field(
+                    coe,
+                    &mut intro,
+                    n,
+                    &prompt("impact.customers"),
+                    false,
+                    |c| &mut c.impact.customers,
+                )?;
+                if self.asks(coe.impact.customers_affected.is_some(), false) {
+                    intro(self);
+                    coe.impact.customers_affected = self.ask_count(
+                        &format!("{} (optional)", prompt("impact.customers_affected")),
+                        coe.impact.customers_affected,
+                    )?;
+                    self.saved(coe, &format!("the number of customers of question {n}"))?;
+                }
+                self.text_field(coe, &mut intro, n, &prompt("impact.business"), false, |c| {
+                    &mut c.impact.business
+                })?;
+                self.text_field(
+                    coe,
+                    &mut intro,
+                    n,
+                    &prompt("impact.remediation"),
+                    true,
+                    |c| &mut c.impact.remediation,
+                )?;
+            }
+            "root_cause" => {
+                self.text_field(
+                    coe,
+                    &mut intro,
+                    n,
+                    &prompt("root_cause.summary"),
+                    false,
+                    |c| &mut c.root_cause.summary,
+                )?;
+                let known = self.config.categories.contains(&coe.root_cause.category);
+                if self.asks(known, false) {
+                    intro(self);
+                    let items: Vec<&str> =
+                        self.config.categories.iter().map(String::as_str).collect();
+                    let current = items
+                        .iter()
+                        .position(|c| *c == coe.root_cause.category)
+                        .unwrap_or(0);
+                    coe.root_cause.category =
+                        items[self
+                            .p
+                            .select(&prompt("root_cause.category"), &items, current)?]
+                        .to_string();
+                    self.saved(coe, &format!("the category of question {n}"))?;
+                }
+                self.whys(coe, &mut intro, n)?;
+            }
+            "data" => self.data(coe, &mut intro, n)?,
+            "implications" => {
+                self.text_field(
+                    coe,
+                    &mut intro,
+                    n,
+                    &prompt("implications.security"),
+                    false,
+                    |c| &mut c.implications.security,
+                )?;
+                self.text_field(
+                    coe,
+                    &mut intro,
+                    n,
+                    &prompt("implications.other"),
+                    true,
+                    |c| &mut c.implications.other,
+                )?;
+            }
+            "lessons" => {
+                let list = List {
+                    noun: "lesson",
+                    title: "Lessons",
+                    question: n,
+                    min: 1,
+                    get: |c| &mut c.lessons,
+                    show: |l| l.clone(),
+                };
+                self.list(coe, &mut intro, &list, &mut |w, _, _, current| {
+                    w.item_text("  Lesson (empty to finish)", current.map(String::as_str))
+                })?;
+            }
+            "corrective_actions" => self.actions(coe, &mut intro, n)?,
+            other => unreachable!("no interview for section {other}"),
+        }
+        Ok(())
+    }
+
+    /// A free-text answer, asked unless already answered.
+    fn text_field(
+        &mut self,
+        coe: &mut Coe,
+        intro: &mut dyn FnMut(&mut Walk),
+        question: u8,
+        prompt: &str,
+        optional: bool,
+        get: fn(&mut Coe) -> &mut String,
+    ) -> Result<()> {
+        let current = get(coe).clone();
+        // An optional answer of a question is asked when resuming too: a draft's
+        // unanswered questions are walked whole.
+        if !self.asks(!is_placeholder(&current), false) {
+            return Ok(());
+        }
+        intro(self);
+        let label = if optional {
+            format!("{prompt} (optional)")
+        } else {
+            prompt.to_string()
+        };
+        let answer = self.ask_text(&label, &current)?;
+        *get(coe) = answer;
+        self.saved(coe, &format!("“{prompt}” of question {question}"))
+    }
+
+    /// A multi-line answer: lines until an empty one; Enter on the first line keeps the
+    /// current answer; `:e` opens the editor.
+    fn ask_text(&mut self, prompt: &str, current: &str) -> Result<String> {
+        if is_placeholder(current) {
+            self.p.say(&format!(
+                "  {prompt} (one or more lines; an empty line finishes; :e opens your editor)"
+            ));
+        } else {
+            self.p.say(&format!("  {prompt}. Current answer:"));
+            for line in current.lines() {
+                self.p.say(&format!("  │ {line}"));
+            }
+            self.p.say(
+                "  Press Enter to keep it, type a new answer (an empty line finishes), or :e to edit it in your editor.",
+            );
+        }
+        let mut lines: Vec<String> = Vec::new();
+        loop {
+            let line = self.p.input("  >", None)?;
+            if lines.is_empty() && matches!(line.trim(), ":e" | ":edit") {
+                match self.p.edit_text(current)? {
+                    Some(text) => {
+                        lines = vec![text.trim_end().to_string()];
+                        for l in text.trim_end().lines() {
+                            self.p.say(&format!("  │ {l}"));
+                        }
+                    }
+                    None => self.p.say("  Unchanged."),
+                }
+                break;
+            }
+            if line.trim().is_empty() {
+                break;
+            }
+            lines.push(line.trim_end().to_string());
+        }
+        let answer = match lines.len() {
+            0 => return Ok(current.to_string()),
+            1 if !lines[0].contains('\n') => lines.remove(0),
+            _ => lines.join("\n") + "\n",
+        };
+        self.blameless(answer)
+    }
+
+    /// Flags blame language in an answer and offers a blameless rephrasing.
+    fn blameless(&mut self, answer: String) -> Result<String> {
+        let Some(found) = blame_in(&self.blame, &answer) else {
+            return Ok(answer);
+        };
+        self.p.say(&format!(
+            "  “{}” reads as blame: {}.",
+            found.phrase, found.advice
+        ));
+        match found.rephrased {
+            Some(rephrased) => {
+                self.p
+                    .say(&format!("  Suggested: {}", rephrased.trim_end()));
+                if self.p.confirm("  Use the suggestion?", true)? {
+                    Ok(rephrased)
+                } else {
+                    Ok(answer)
+                }
+            }
+            None => Ok(answer),
+        }
+    }
+
+    /// One line of a list item: empty finishes (or, changing an item, keeps it).
+    fn item_text(&mut self, prompt: &str, current: Option<&str>) -> Result<Option<String>> {
+        let answer = self.p.input(prompt, current)?.trim().to_string();
+        if answer.is_empty() {
+            return Ok(current.map(String::from));
+        }
+        Ok(Some(self.blameless(answer)?))
+    }
+
+    fn timeline(&mut self, coe: &mut Coe, intro: &mut dyn FnMut(&mut Walk), n: u8) -> Result<()> {
+        let list = List {
+            noun: "timeline entry",
+            title: "Timeline",
+            question: n,
+            min: 1,
+            get: |c| &mut c.what_happened.timeline,
+            show: |e| format!("{}  {}", e.at, e.event),
+        };
+        self.list(coe, intro, &list, &mut |w, coe, at, current| {
+            let timeline = &coe.what_happened.timeline;
+            let (previous, label) = match at.checked_sub(1).and_then(|i| timeline.get(i)) {
+                Some(e) => (e.at.clone(), "the entry before it"),
+                None => (coe.incident.started.clone(), "started"),
+            };
+            let prompt = format!(
+                "  Time ({})",
+                if current.is_some() {
+                    "Enter keeps it"
+                } else {
+                    "HH:MM; empty to finish"
+                }
+            );
+            // The first entry may come before `started`: causes often do.
+            let first = at == 0;
+            let TimeAnswer::Time(Some(time)) = w.ask_time_after(
+                &prompt,
+                current.map(|e| &e.at),
+                &previous,
+                label,
+                first,
+                false,
+            )?
+            else {
+                return Ok(None);
+            };
+            let event = loop {
+                match w.item_text("  What happened then?", current.map(|e| e.event.as_str()))? {
+                    Some(event) if !event.trim().is_empty() => break event,
+                    _ => {
+                        w.p.say("  An entry needs an event: what happened at that time.")
+                    }
+                }
+            };
+            Ok(Some(TimelineEntry { at: time, event }))
+        })?;
+        coe.what_happened.timeline.sort_by_key(|e| e.at.at());
+        Ok(())
+    }
+
+    fn whys(&mut self, coe: &mut Coe, intro: &mut dyn FnMut(&mut Walk), n: u8) -> Result<()> {
+        let min = self.config.min_whys;
+        let list = List {
+            noun: "why",
+            title: "Whys",
+            question: n,
+            min,
+            get: |c| &mut c.root_cause.whys,
+            show: |w| w.clone(),
+        };
+        if self.mode != Mode::All && coe.root_cause.whys.is_empty() {
+            intro(self);
+            self.p.say(&format!(
+                "  Ask \"why?\" at least {min} times; each answer explains the one before."
+            ));
+        }
+        self.list(coe, intro, &list, &mut |w, coe, at, current| {
+            let before = at
+                .checked_sub(1)
+                .and_then(|i| coe.root_cause.whys.get(i))
+                .map_or(
+                    coe.root_cause.summary.lines().next().unwrap_or_default(),
+                    |s| s.as_str(),
+                );
+            let prompt = if before.trim().is_empty() {
+                "  Why? (empty to finish)".to_string()
+            } else {
+                format!(
+                    "  Why? ({}) (empty to finish)",
+                    crate::markdown::shorten(before, 50)
+                )
+            };
+            w.item_text(&prompt, current.map(String::as_str))
+        })
+    }
+
+    fn data(&mut self, coe: &mut Coe, intro: &mut dyn FnMut(&mut Walk), n: u8) -> Result<()> {
+        let list = List {
+            noun: "data entry",
+            title: "Supporting data",
+            question: n,
+            min: 1,
+            get: |c| &mut c.data,
+            show: |d| match &d.link {
+                Some(link) => format!("{} <{link}>", d.description),
+                None => d.description.clone(),
+            },
+        };
+        self.list(coe, intro, &list, &mut |w, _, _, current| {
+            let Some(description) = w.item_text(
+                "  Evidence: what it shows (empty to finish)",
+                current.map(|d| d.description.as_str()),
+            )?
+            else {
+                return Ok(None);
+            };
+            let link = w.ask_link(
+                "  Link (URL or repository path; optional)",
+                current.and_then(|d| d.link.as_deref()),
+            )?;
+            Ok(Some(DataPoint { description, link }))
+        })
+    }
+
+    /// An optional link, refused until it is an http(s) URL or a repository path.
+    fn ask_link(&mut self, prompt: &str, current: Option<&str>) -> Result<Option<String>> {
+        loop {
+            let answer = self.p.input(prompt, current)?.trim().to_string();
+            if answer.is_empty() || answer == "-" {
+                return Ok(None);
+            }
+            match link_problem(&answer) {
+                None => return Ok(Some(answer)),
+                Some(problem) => self.p.say(&format!("  {problem}.")),
+            }
+        }
+    }
+
+    fn actions(&mut self, coe: &mut Coe, intro: &mut dyn FnMut(&mut Walk), n: u8) -> Result<()> {
+        if self.mode == Mode::All && !coe.corrective_actions.is_empty() {
+            intro(self);
+            self.p.say("  Where does each corrective action stand?");
+            for i in 0..coe.corrective_actions.len() {
+                let mut action = coe.corrective_actions[i].clone();
+                self.update_status(&mut action)?;
+                if action != coe.corrective_actions[i] {
+                    coe.corrective_actions[i] = action;
+                    self.saved(
+                        coe,
+                        &format!("the status of {}", coe.corrective_actions[i].id),
+                    )?;
+                }
+            }
+        }
+        let list = List {
+            noun: "corrective action",
+            title: "Corrective actions",
+            question: n,
+            min: 1,
+            get: |c| &mut c.corrective_actions,
+            show: |a| {
+                format!(
+                    "{} {} ({}, {}, due {}, {})",
+                    a.id,
+                    a.action,
+                    a.kind.map_or("?", |k| k.as_str()),
+                    if a.owner.is_empty() {
+                        "no owner"
+                    } else {
+                        &a.owner
+                    },
+                    a.due.map_or("?".into(), |d| d.to_string()),
+                    a.status.as_str()
+                )
+            },
+        };
+        self.list(coe, intro, &list, &mut |w, coe, _, current| match current {
+            Some(existing) => w.change_action(existing).map(Some),
+            None => {
+                let Some(action) = w.item_text("  Corrective action (empty to finish)", None)?
+                else {
+                    return Ok(None);
+                };
+                let mut ca = CorrectiveAction::new(next_action_id(&coe.corrective_actions), action);
+                for field in ActionField::ALL {
+                    if field != ActionField::Action && field != ActionField::Done {
+                        w.ask_action_field(&mut ca, field)?;
+                    }
+                }
+                Ok(Some(ca))
+            }
+        })
+    }
+
+    /// Changes one field of an existing action (or all of them).
+    fn change_action(&mut self, existing: &CorrectiveAction) -> Result<CorrectiveAction> {
+        let mut ca = existing.clone();
+        let mut names: Vec<&str> = ActionField::ALL.iter().map(|f| f.label()).collect();
+        names.push("every field");
+        let choice = self
+            .p
+            .select(&format!("  Which field of {}?", ca.id), &names, 0)?;
+        match ActionField::ALL.get(choice) {
+            Some(&field) => self.ask_action_field(&mut ca, field)?,
+            None => {
+                for field in ActionField::ALL {
+                    self.ask_action_field(&mut ca, field)?;
+                }
+            }
+        }
+        Ok(ca)
+    }
+
+    fn ask_action_field(&mut self, ca: &mut CorrectiveAction, field: ActionField) -> Result<()> {
+        match field {
+            ActionField::Action => {
+                if let Some(a) = self.item_text("  Corrective action", Some(&ca.action))? {
+                    ca.action = a;
+                }
+            }
+            ActionField::Kind => {
+                let kinds: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+                let current = ca
+                    .kind
+                    .and_then(|k| ActionKind::ALL.iter().position(|x| *x == k))
+                    .unwrap_or(0);
+                ca.kind = Some(ActionKind::ALL[self.p.select("  Kind", &kinds, current)?]);
+            }
+            ActionField::Owner => {
+                ca.owner = self
+                    .p
+                    .input(
+                        "  Owner (a team or person; empty to decide later)",
+                        Some(&ca.owner),
+                    )?
+                    .trim()
+                    .to_string();
+            }
+            ActionField::Due => {
+                ca.due =
+                    self.ask_date("  Due (YYYY-MM-DD; empty to decide later)", ca.due, false)?;
+            }
+            ActionField::Status => self.update_status(ca)?,
+            ActionField::Done => {
+                if ca.status == ActionStatus::Done {
+                    ca.done =
+                        self.ask_date("  Done on (YYYY-MM-DD)", ca.done.or(Some(today())), true)?;
+                } else {
+                    self.p.say("  Only a done action has a done date.");
+                }
+            }
+            ActionField::Link => {
+                ca.link = self.ask_link("  Ticket link (optional)", ca.link.as_deref())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Asks where an action stands; a newly done action asks its done date (default
+    /// today, so a backfilled COE records the real day); a reopened one loses it.
+    fn update_status(&mut self, action: &mut CorrectiveAction) -> Result<()> {
+        let statuses: Vec<&str> = ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
+        let current = ActionStatus::ALL
+            .iter()
+            .position(|s| *s == action.status)
+            .unwrap_or(0);
+        let label = format!(
+            "  Status of {} {}",
+            action.id,
+            crate::markdown::shorten(&action.action, 60)
+        );
+        let status = ActionStatus::ALL[self.p.select(&label, &statuses, current)?];
+        if status == ActionStatus::Done && action.done.is_none() {
+            action.done = self.ask_date("  Done on (YYYY-MM-DD)", Some(today()), true)?;
+        } else if status != ActionStatus::Done {
+            action.done = None;
+        }
+        action.status = status;
+        Ok(())
+    }
+
+    /// A list: asked item by item when empty; kept when answered and not revisiting; in
+    /// [`Mode::All`], kept, added to, or changed, removed and inserted one item at a time.
+    fn list<T: Clone>(
+        &mut self,
+        coe: &mut Coe,
+        intro: &mut dyn FnMut(&mut Walk),
+        list: &List<T>,
+        ask_one: &mut AskOne<'_, T>,
+    ) -> Result<()> {
+        let len = (list.get)(coe).len();
+        if len > 0 && self.mode != Mode::All {
+            if len < list.min && list.noun == "why" {
+                intro(self);
+                return self.append(coe, list, ask_one);
+            }
+            return Ok(());
+        }
+        intro(self);
+        if len == 0 {
+            self.p.say(&format!("  {}, one at a time:", list.title));
+            return self.append(coe, list, ask_one);
+        }
+        const KEEP: &str = "Keep them and go on";
+        const ADD: &str = "Add at the end";
+        const CHANGE: &str = "Change one";
+        const REMOVE: &str = "Remove one";
+        const INSERT: &str = "Insert one before another";
+        loop {
+            let items = (list.get)(coe).clone();
+            self.p.say(&format!("  {}:", list.title));
+            for (i, item) in items.iter().enumerate() {
+                self.p.say(&format!("  {}. {}", i + 1, (list.show)(item)));
+            }
+            let choices: &[&str] = if items.is_empty() {
+                &[KEEP, ADD]
+            } else {
+                &[KEEP, ADD, CHANGE, REMOVE, INSERT]
+            };
+            match choices[self.p.select(
+                &format!("  {} {}", items.len(), plural_noun(items.len(), list.noun)),
+                choices,
+                0,
+            )?] {
+                ADD => self.append(coe, list, ask_one)?,
+                CHANGE => {
+                    let i = self.pick(&items, list, "Change which?")?;
+                    if let Some(changed) = ask_one(self, coe, i, Some(&items[i]))? {
+                        (list.get)(coe)[i] = changed;
+                        self.saved(
+                            coe,
+                            &format!("{} {} of question {}", list.noun, i + 1, list.question),
+                        )?;
+                    }
+                }
+                REMOVE => {
+                    let i = self.pick(&items, list, "Remove which?")?;
+                    (list.get)(coe).remove(i);
+                    self.p.say(&format!("  Removed {} {}.", list.noun, i + 1));
+                    self.saved(
+                        coe,
+                        &format!(
+                            "the removal of {} {} of question {}",
+                            list.noun,
+                            i + 1,
+                            list.question
+                        ),
+                    )?;
+                }
+                INSERT => {
+                    let i = self.pick(&items, list, "Insert before which?")?;
+                    if let Some(item) = ask_one(self, coe, i, None)? {
+                        (list.get)(coe).insert(i, item);
+                        self.saved(
+                            coe,
+                            &format!("{} {} of question {}", list.noun, i + 1, list.question),
+                        )?;
+                    }
+                }
+                _ => break,
+            }
+        }
+        if (list.get)(coe).len() < list.min && list.noun == "why" {
+            return self.append(coe, list, ask_one);
+        }
+        Ok(())
+    }
+
+    fn pick<T>(&mut self, items: &[T], list: &List<T>, prompt: &str) -> Result<usize> {
+        let shown: Vec<String> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                format!(
+                    "{}. {}",
+                    i + 1,
+                    crate::markdown::shorten(&(list.show)(item), 70)
+                )
+            })
+            .collect();
+        let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+        self.p.select(&format!("  {prompt}"), &shown, 0)
+    }
+
+    /// New items at the end until an empty answer; too few whys ask for another.
+    fn append<T: Clone>(
+        &mut self,
+        coe: &mut Coe,
+        list: &List<T>,
+        ask_one: &mut AskOne<'_, T>,
+    ) -> Result<()> {
+        loop {
+            let at = (list.get)(coe).len();
+            match ask_one(self, coe, at, None)? {
+                Some(item) => {
+                    (list.get)(coe).push(item);
+                    self.saved(
+                        coe,
+                        &format!("{} {} of question {}", list.noun, at + 1, list.question),
+                    )?;
+                }
+                None => {
+                    let have = (list.get)(coe).len();
+                    if list.noun == "why" && have < list.min {
+                        let question = format!(
+                            "  {have} {} so far; a root cause is reached after at least {}. Add another why?",
+                            plural_noun(have, "why"),
+                            list.min
+                        );
+                        if self.p.confirm(&question, true)? {
+                            continue;
+                        }
+                    }
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    fn ask_count(&mut self, prompt: &str, current: Option<u64>) -> Result<Option<u64>> {
+        let shown = current.map(|n| n.to_string());
+        loop {
+            let answer = self.p.input(prompt, shown.as_deref())?;
+            let cleaned: String = answer
+                .chars()
+                .filter(|c| !matches!(c, ',' | '_' | ' '))
+                .collect();
+            if cleaned.is_empty() {
+                return Ok(None);
+            }
+            match cleaned.parse() {
+                Ok(n) => return Ok(Some(n)),
+                Err(_) => self
+                    .p
+                    .say("  Enter a whole number, such as 12000, or leave it empty."),
+            }
+        }
+    }
+
+    fn ask_date(
+        &mut self,
+        prompt: &str,
+        current: Option<Date>,
+        required: bool,
+    ) -> Result<Option<Date>> {
+        let shown = current.map(|d| d.to_string());
+        loop {
+            let answer = self.p.input(prompt, shown.as_deref())?;
+            let answer = answer.trim();
+            if answer.is_empty() {
+                if required && current.is_none() {
+                    self.p.say("  A date is needed.");
+                    continue;
+                }
+                return Ok(current);
+            }
+            match crate::coe::parse_date(answer) {
+                Ok(d) => return Ok(Some(d)),
+                Err(e) => self.p.say(&format!("  {e}.")),
+            }
         }
     }
 }
 
-/// Parses RFC 3339, `YYYY-MM-DD HH:MM` (UTC) or, given a day, `HH:MM` (UTC).
-pub fn parse_time(text: &str, day: Option<Date>) -> Result<Stamp, String> {
-    if let Ok(s) = text.parse::<Stamp>() {
-        return Ok(s);
+/// Asks one list item: given the COE, the index it will take and, when changing an item,
+/// the item; `None` finishes the list (or keeps the item).
+type AskOne<'f, T> = dyn FnMut(&mut Walk, &Coe, usize, Option<&T>) -> Result<Option<T>> + 'f;
+
+/// A list answer of a question.
+struct List<T> {
+    /// One item, for messages ("timeline entry").
+    noun: &'static str,
+    /// The list, as a heading.
+    title: &'static str,
+    question: u8,
+    /// Fewer items than this asks for another (whys).
+    min: usize,
+    get: fn(&mut Coe) -> &mut Vec<T>,
+    show: fn(&T) -> String,
+}
+
+/// What the person typed at a time prompt.
+enum TimeAnswer {
+    /// A time, or none (optional time left empty).
+    Time(Option<Stamp>),
+    /// `back`: change the time before instead.
+    Back,
+}
+
+/// A field of a corrective action, each changeable on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ActionField {
+    Action,
+    Kind,
+    Owner,
+    Due,
+    Status,
+    Done,
+    Link,
+}
+
+impl ActionField {
+    const ALL: [ActionField; 7] = [
+        Self::Action,
+        Self::Kind,
+        Self::Owner,
+        Self::Due,
+        Self::Status,
+        Self::Done,
+        Self::Link,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Action => "action",
+            Self::Kind => "kind",
+            Self::Owner => "owner",
+            Self::Due => "due",
+            Self::Status => "status",
+            Self::Done => "done date",
+            Self::Link => "link",
+        }
     }
-    let civil = if let Ok(dt) = text
-        .trim_end_matches(['Z', 'z'])
-        .parse::<jiff::civil::DateTime>()
-    {
-        Some(dt)
-    } else if let (Some(day), Ok(t)) = (day, text.parse::<jiff::civil::Time>()) {
-        Some(day.to_datetime(t))
-    } else {
-        None
-    };
-    match civil.and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok()) {
-        Some(z) => Ok(Stamp::from(z.timestamp())),
-        None => Err(format!(
-            "`{text}` is not a time: use RFC 3339 (2026-11-22T09:58:00Z){}",
-            if day.is_some() { " or HH:MM" } else { "" }
-        )),
+}
+
+fn time_slot(coe: &Coe, i: usize) -> Option<&Stamp> {
+    let inc = &coe.incident;
+    match i {
+        0 => Some(&inc.started),
+        1 => inc.detected.as_ref(),
+        2 => inc.mitigated.as_ref(),
+        _ => inc.resolved.as_ref(),
     }
+}
+
+fn time_slot_mut(coe: &mut Coe, i: usize) -> &mut Option<Stamp> {
+    let inc = &mut coe.incident;
+    match i {
+        1 => &mut inc.detected,
+        2 => &mut inc.mitigated,
+        _ => &mut inc.resolved,
+    }
+}
+
+/// The next free `CA-n`: one after the highest number in use.
+fn next_action_id(actions: &[CorrectiveAction]) -> String {
+    let highest = actions
+        .iter()
+        .filter_map(|a| {
+            a.id.strip_prefix("CA-")
+                .and_then(|n| n.parse::<usize>().ok())
+        })
+        .max()
+        .unwrap_or(0);
+    format!("CA-{}", highest + 1)
+}
+
+fn plural_noun(n: usize, noun: &str) -> String {
+    match (n, noun) {
+        (1, _) => noun.to_string(),
+        (_, "timeline entry") => "timeline entries".into(),
+        (_, "data entry") => "data entries".into(),
+        (_, "why") => "whys".into(),
+        _ => format!("{noun}s"),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn today() -> Date {
@@ -566,7 +1133,7 @@ fn today() -> Date {
 }
 
 /// Word-wraps text to lines of at most `width` characters (a longer word stays whole).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -594,248 +1161,4 @@ pub fn split_list(answer: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::prompt::ScriptedPrompter;
-
-    fn draft() -> Coe {
-        crate::format::parse(
-            "version: 1\nid: 2026-11-22-x\ntitle: X\nseverity: SEV2\nincident:\n  started: \"2026-11-22T09:58:00Z\"\n",
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn reasks_until_answers_are_valid() {
-        let mut coe = draft();
-        let mut p = ScriptedPrompter::new([
-            // Q1: summary, then timeline with a bad time first.
-            "Something broke.",
-            "",
-            "25:99",
-            "10:04",
-            "Alarm fired",
-            "",
-        ]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[0]).unwrap();
-        assert_eq!(p.remaining(), 0);
-        assert_eq!(
-            coe.what_happened.timeline[0].at.as_str(),
-            "2026-11-22T10:04:00Z"
-        );
-        assert!(
-            p.transcript
-                .iter()
-                .any(|l| l.contains("`25:99` is not a time")),
-            "{:?}",
-            p.transcript
-        );
-
-        let mut p = ScriptedPrompter::new(["Lots.", "", "twelve", "12,000", "Money.", "", ""]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[1]).unwrap();
-        assert_eq!(coe.impact.customers_affected, Some(12000));
-        assert_eq!(coe.impact.remediation, "");
-    }
-
-    #[test]
-    fn corrective_actions_get_ids_and_done_dates() {
-        let mut coe = draft();
-        let mut p = ScriptedPrompter::new([
-            "Stage config",
-            "prevent",
-            "team-platform",
-            "15/12/2026",
-            "2026-12-15T00:00:00Z",
-            "2026-12-15",
-            "open",
-            "",
-            "Add an alarm",
-            "detect",
-            "team-sre",
-            "2026-11-30",
-            "done",
-            "https://jira.example.com/SRE-1",
-            "",
-        ]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[6]).unwrap();
-        let ids: Vec<&str> = coe
-            .corrective_actions
-            .iter()
-            .map(|a| a.id.as_str())
-            .collect();
-        assert_eq!(ids, ["CA-1", "CA-2"]);
-        assert_eq!(coe.corrective_actions[1].status, ActionStatus::Done);
-        assert!(coe.corrective_actions[1].done.is_some());
-        assert!(coe.corrective_actions[0].missing_parts().is_empty());
-    }
-
-    #[test]
-    fn editing_keeps_answers_on_enter_and_can_replace_lists() {
-        let mut coe = draft();
-        coe.root_cause.summary = "Config skips staging.".into();
-        coe.root_cause.category = "configuration".into();
-        coe.root_cause.whys = vec!["a".into(), "b".into()];
-        // Enter keeps the summary, Enter keeps the category, "n" replaces the whys.
-        let mut p = ScriptedPrompter::new(["", "", "n", "one", "two", "three", ""]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[2]).unwrap();
-        assert_eq!(coe.root_cause.summary, "Config skips staging.");
-        assert_eq!(coe.root_cause.category, "configuration");
-        assert_eq!(coe.root_cause.whys, ["one", "two", "three"]);
-        // Keeping and adding.
-        let mut p = ScriptedPrompter::new(["", "", "y", "four", ""]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[2]).unwrap();
-        assert_eq!(coe.root_cause.whys.len(), 4);
-    }
-
-    #[test]
-    fn walk_saves_after_every_step_and_stops_on_interrupt() {
-        let mut coe = draft();
-        let mut saves = Vec::new();
-        // Metadata (9 prompts), then question 1, then the script runs out mid-question 2.
-        let mut p = ScriptedPrompter::new([
-            "",
-            "SEV1",
-            "Jane",
-            "checkout",
-            "",
-            "",
-            "10:04",
-            "10:41",
-            "",
-            "Summary.",
-            "",
-            "",
-            "Customers could not pay.",
-        ]);
-        let result = walk(
-            &mut p,
-            &mut coe,
-            &Config::default(),
-            &Given::new(),
-            true,
-            &[1, 2, 3],
-            &mut |c: &Coe| {
-                saves.push(c.clone());
-                Ok(())
-            },
-        );
-        assert!(result
-            .unwrap_err()
-            .downcast_ref::<crate::error::Interrupted>()
-            .is_some());
-        assert_eq!(
-            saves.len(),
-            2,
-            "saved after the metadata and after question 1"
-        );
-        assert_eq!(saves[1].what_happened.summary, "Summary.");
-        assert_eq!(saves[0].severity, "SEV1");
-        assert_eq!(
-            saves[0].incident.mitigated.as_ref().map(Stamp::as_str),
-            Some("2026-11-22T10:41:00Z")
-        );
-    }
-
-    #[test]
-    fn editing_actions_updates_their_status_and_numbers_new_ones_after_the_highest() {
-        let mut coe = draft();
-        let mut p = ScriptedPrompter::new([
-            "A",
-            "prevent",
-            "t",
-            "2026-12-01",
-            "open",
-            "",
-            "B",
-            "detect",
-            "t",
-            "2026-12-02",
-            "open",
-            "",
-            "",
-        ]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[6]).unwrap();
-        coe.corrective_actions.remove(0); // leaves CA-2 alone
-                                          // CA-2 becomes done; keep it; add one more.
-        let mut p = ScriptedPrompter::new([
-            "done",
-            "y",
-            "C",
-            "process",
-            "t",
-            "2026-12-03",
-            "open",
-            "",
-            "",
-        ]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[6]).unwrap();
-        let ids: Vec<&str> = coe
-            .corrective_actions
-            .iter()
-            .map(|a| a.id.as_str())
-            .collect();
-        assert_eq!(ids, ["CA-2", "CA-3"]);
-        assert_eq!(coe.corrective_actions[0].status, ActionStatus::Done);
-        assert_eq!(coe.corrective_actions[0].done, Some(today()));
-        // Reopened: the done date goes.
-        let mut p = ScriptedPrompter::new(["open", "open", "y", ""]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[6]).unwrap();
-        assert_eq!(coe.corrective_actions[0].done, None);
-    }
-
-    #[test]
-    fn later_times_roll_past_midnight_and_never_go_back() {
-        let started: Stamp = "2026-11-22T23:50:00Z".parse().unwrap();
-        let (t, rolled) = parse_time_after("00:30", &started).unwrap();
-        assert_eq!((t.as_str(), rolled), ("2026-11-23T00:30:00Z", true));
-        let (t, rolled) = parse_time_after("23:55", &started).unwrap();
-        assert_eq!((t.as_str(), rolled), ("2026-11-22T23:55:00Z", false));
-        assert!(parse_time_after("2026-11-22T09:00:00Z", &started).is_err());
-
-        let mut coe = draft();
-        coe.incident.started = started;
-        let mut p = ScriptedPrompter::new([
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "23:55",
-            "2026-11-21T00:00:00Z",
-            "00:30",
-            "",
-        ]);
-        metadata(&mut p, &mut coe, &Config::default(), &Given::new()).unwrap();
-        assert_eq!(
-            coe.incident.mitigated.as_ref().map(Stamp::as_str),
-            Some("2026-11-23T00:30:00Z")
-        );
-        assert!(
-            p.transcript.iter().any(|l| l.contains("is before")),
-            "{:?}",
-            p.transcript
-        );
-    }
-
-    #[test]
-    fn help_is_wrapped_for_an_80_column_terminal() {
-        for q in &QUESTIONS {
-            let lines = wrap(q.help, 76);
-            assert!(lines.iter().all(|l| l.chars().count() <= 76), "{lines:?}");
-            assert_eq!(
-                lines.join(" "),
-                q.help.split_whitespace().collect::<Vec<_>>().join(" ")
-            );
-        }
-    }
-
-    #[test]
-    fn multi_line_answers_become_blocks() {
-        let mut coe = draft();
-        let mut p = ScriptedPrompter::new(["line one", "line two", "", ""]);
-        question(&mut p, &mut coe, &Config::default(), &QUESTIONS[0]).unwrap();
-        assert_eq!(coe.what_happened.summary, "line one\nline two\n");
-        assert!(crate::format::to_yaml(&coe).contains("  summary: |\n    line one\n    line two\n"));
-    }
-}
+mod tests;

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod coe;
 pub mod commands;
 pub mod config;
+pub mod editor;
 pub mod error;
 pub mod format;
 pub mod git;
@@ -23,6 +24,7 @@ pub mod report;
 pub mod sources;
 pub mod store;
 pub mod templates;
+pub mod times;
 pub mod ui;
 pub(crate) mod yaml_edit;
 

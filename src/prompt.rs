@@ -22,6 +22,8 @@ pub trait Prompter {
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
     /// Shows text (a heading, help, a note) without asking anything.
     fn say(&mut self, text: &str);
+    /// Opens `text` in the person's editor; `None` when they left it unchanged or empty.
+    fn edit_text(&mut self, text: &str) -> Result<Option<String>>;
 }
 
 /// Whether stdin and stderr are both terminals, so a person can answer prompts.
@@ -111,6 +113,11 @@ impl Prompter for TerminalPrompter {
     fn say(&mut self, text: &str) {
         let _ = self.term.write_line(text);
     }
+
+    fn edit_text(&mut self, text: &str) -> Result<Option<String>> {
+        let edited = crate::editor::edit(text, "md")?;
+        Ok(Some(edited).filter(|e| e.trim() != text.trim() && !e.trim().is_empty()))
+    }
 }
 
 /// Answers from a script, for tests: each answer is taken in order; a select answer is the
@@ -173,6 +180,12 @@ impl Prompter for ScriptedPrompter {
 
     fn say(&mut self, text: &str) {
         self.transcript.push(text.to_string());
+    }
+
+    /// The next answer is the edited text; an empty answer leaves it unchanged.
+    fn edit_text(&mut self, _text: &str) -> Result<Option<String>> {
+        let answer = self.next("(editor)")?;
+        Ok(Some(answer.replace("\\n", "\n")).filter(|a| !a.is_empty()))
     }
 }
 

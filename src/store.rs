@@ -330,37 +330,148 @@ impl CleanIndex {
 }
 
 /// Loads one COE by id, with errors that name the file and a hint when there is no such id.
+///
+/// `id` may be the whole id, a prefix of exactly one id (`2026-11-22-check`), or the
+/// file's path (`coes/2026-11-22-checkout-latency.yaml`, relative to the current directory
+/// or the repository root).
 pub fn load_by_id(repo: &Repo, id: &str) -> Result<(PathBuf, Coe)> {
-    if let Some(problem) = crate::coe::id_problem(id) {
+    let path = resolve_id(repo, id)?;
+    let coe = load_file(&path).map_err(|e| file_error(repo.relative(&path), &e))?;
+    Ok((path, coe))
+}
+
+/// The file a COE id, id prefix or path names.
+pub fn resolve_id(repo: &Repo, id: &str) -> Result<PathBuf> {
+    let as_path = Path::new(id);
+    let looks_like_path =
+        id.ends_with(".yaml") || id.ends_with(".yml") || as_path.components().count() > 1;
+    if as_path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(crate::error::UserError::new(format!(
+            "invalid COE id or path `{id}`: it must not contain `..`"
+        ))
+        .into());
+    }
+    if looks_like_path {
+        return resolve_path(repo, as_path);
+    }
+    if let Some(problem) = id_prefix_problem(id) {
         return Err(crate::error::UserError::new(problem).into());
     }
     let path = repo.coe_path(id);
-    if !path.exists() {
-        let known = list_files(repo)?;
-        let similar: Vec<String> = known
-            .iter()
-            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-            .filter(|stem| {
-                stem.contains(id)
-                    || id.contains(stem.as_str())
-                    || stem.get(11..).is_some_and(|s| id.contains(s))
-            })
-            .take(3)
-            .collect();
-        let hint = if similar.is_empty() {
-            "run `coe list` to see the ids".to_string()
+    if path.exists() {
+        return Ok(path);
+    }
+    let known: Vec<String> = list_files(repo)?
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    let starting: Vec<&String> = known.iter().filter(|stem| stem.starts_with(id)).collect();
+    match starting.as_slice() {
+        [one] => return Ok(repo.coe_path(one)),
+        [] => {}
+        many => {
+            let shown: Vec<&str> = many.iter().take(5).map(|s| s.as_str()).collect();
+            let more = many.len().saturating_sub(shown.len());
+            return Err(crate::error::UserError::new(format!(
+                "`{id}` is the start of {} COE ids: {}{}",
+                many.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ))
+            .hint("type more of the id")
+            .into());
+        }
+    }
+    let similar: Vec<&String> = known
+        .iter()
+        .filter(|stem| {
+            stem.contains(id)
+                || id.contains(stem.as_str())
+                || stem.get(11..).is_some_and(|s| id.contains(s))
+        })
+        .take(3)
+        .collect();
+    let hint = if similar.is_empty() {
+        "run `coe list` to see the ids".to_string()
+    } else {
+        format!(
+            "did you mean {}?",
+            similar
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Err(crate::error::UserError::new(format!(
+        "no COE with id `{id}` (looked for {} and ids starting with it)",
+        repo.relative(&path).display()
+    ))
+    .hint(hint)
+    .into())
+}
+
+/// What is wrong with a typed id or id prefix: the characters an id cannot hold.
+fn id_prefix_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("an empty COE id".into());
+    }
+    if id.contains('/') || id.contains('\\') || id.contains("..") {
+        return Some(format!(
+            "invalid COE id `{id}`: it must not contain `/`, `\\` or `..`"
+        ));
+    }
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return crate::coe::id_problem(id);
+    }
+    None
+}
+
+/// A COE file given by its path: it must be a file in the COE directory.
+fn resolve_path(repo: &Repo, given: &Path) -> Result<PathBuf> {
+    let candidates = [
+        std::env::current_dir().ok().map(|d| d.join(given)),
+        Some(repo.root.join(given)),
+    ];
+    let Some(found) = candidates.into_iter().flatten().find(|p| p.is_file()) else {
+        let is_file_name = given.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        return Err(crate::error::UserError::new(if is_file_name {
+            format!("{}: no such file", given.display())
         } else {
-            format!("did you mean {}?", similar.join(", "))
-        };
+            format!(
+                "invalid COE id `{}`: an id has no `/`, and there is no such file",
+                given.display()
+            )
+        })
+        .hint("give the COE's id, or the path of its file in the COE directory")
+        .into());
+    };
+    let real = found
+        .canonicalize()
+        .with_context(|| format!("reading {}", found.display()))?;
+    let coe_dir = repo
+        .coe_dir
+        .canonicalize()
+        .unwrap_or_else(|_| repo.coe_dir.clone());
+    if real.parent() != Some(coe_dir.as_path()) {
         return Err(crate::error::UserError::new(format!(
-            "no COE with id `{id}` (looked for {})",
-            repo.relative(&path).display()
+            "{} is not in the COE directory {}",
+            given.display(),
+            repo.relative(&repo.coe_dir).display()
         ))
-        .hint(hint)
         .into());
     }
-    let coe = load_file(&path).map_err(|e| file_error(repo.relative(&path), &e))?;
-    Ok((path, coe))
+    Ok(repo.coe_dir.join(real.file_name().unwrap_or_default()))
 }
 
 /// Writes a COE atomically: a temporary file in the same directory, then a rename over the

@@ -4,18 +4,22 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::new::{conclude, finish};
+use super::new::{conclude, draft_note, finish};
 use super::Context;
+use crate::coe::Coe;
 use crate::error::UserError;
-use crate::interview::{self, Given};
+use crate::interview::{Mode, Walk};
+use crate::questions::QUESTIONS;
 use crate::{prompt, store, ui};
 
 /// Walk through an existing COE again, answers pre-filled
 ///
-/// Every prompt shows the current answer; press Enter to keep it. A draft resumes at the
-/// first question not yet answered; `--question N` asks only question N, `--all` walks
-/// everything from the metadata on. Each answer is saved as you go; the result is
-/// committed at the end.
+/// A draft resumes at the first question not yet answered and asks only what has no
+/// answer yet; a complete COE offers a menu of the parts to change. `--question N` walks
+/// question N, `--all` everything from the metadata on: every prompt shows the current
+/// answer (Enter keeps it), and every list can be changed one item at a time (change,
+/// remove, insert, add). Each answer is saved as you go; the result is committed at the
+/// end.
 ///
 /// Examples:
 ///   coe edit 2026-11-22-checkout-latency
@@ -23,7 +27,7 @@ use crate::{prompt, store, ui};
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct EditArgs {
-    /// The COE's id (its file name without `.yaml`)
+    /// The COE's id, a unique start of it, or its file's path
     pub id: String,
 
     /// Ask only this question (1 to 7)
@@ -48,34 +52,78 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
     }
     ctx.check_identity(&repo)?;
     let answered = coe.answered_questions(&repo.config);
-    let (ask_metadata, questions): (bool, Vec<u8>) = match args.question {
-        Some(n) => (false, vec![n]),
-        None if args.all => (true, (1..=7).collect()),
-        None => match (1..=7).find(|n| !answered.contains(n)) {
-            Some(first) => {
-                ui::note(format!("Resuming {} at question {first}, the first one not answered yet (use --all to start from the top).", coe.id));
-                (false, (first..=7).collect())
-            }
-            None => (true, (1..=7).collect()),
-        },
+    let first_unanswered = (1..=7).find(|n| !answered.contains(n));
+    let plan = match (args.question, args.all, first_unanswered) {
+        (Some(n), _, _) => Plan::Walk(Mode::All, false, vec![n]),
+        (None, true, _) => Plan::Walk(Mode::All, true, (1..=7).collect()),
+        (None, false, Some(first)) => {
+            ui::note(format!("Resuming {} at question {first}, the first one not answered yet; answers already given are not asked again (use --all to revisit everything).", coe.id));
+            Plan::Walk(Mode::Resume, true, (first..=7).collect())
+        }
+        (None, false, None) => Plan::Menu,
     };
 
     let mut p = prompt::TerminalPrompter::default();
     prompt::install_interrupt_handler();
-    prompt::set_draft_note(super::new::draft_note(&repo, &path, &coe.id));
+    prompt::set_draft_note(format!(
+        "Interrupted; {} was not changed.",
+        repo.relative(&path).display()
+    ));
     let result = (|| {
-        let mut save = |c: &crate::coe::Coe| store::save(&path, c);
-        interview::walk(
-            &mut p,
-            &mut coe,
-            &repo.config,
-            &Given::new(),
-            ask_metadata,
-            &questions,
-            &mut save,
-        )?;
+        {
+            let id = coe.id.clone();
+            let mut save = |c: &Coe, what: &str| -> Result<()> {
+                store::save(&path, c)?;
+                prompt::set_draft_note(draft_note(&repo, &path, &id, what));
+                Ok(())
+            };
+            match plan {
+                Plan::Walk(mode, metadata, questions) => {
+                    let mut walk = Walk::new(&mut p, &repo.config, mode, true, &mut save);
+                    walk.run(&mut coe, metadata, &questions)?;
+                }
+                Plan::Menu => {
+                    let mut walk = Walk::new(&mut p, &repo.config, Mode::All, true, &mut save);
+                    menu(&mut walk, &mut coe)?;
+                }
+            }
+        }
         conclude(ctx, &repo, &mut p, &mut coe, &path, "edit")?;
         Ok(path.clone())
     })();
     finish(result)
+}
+
+/// What `coe edit` walks.
+enum Plan {
+    /// In this mode, the metadata (or not) and these questions.
+    Walk(Mode, bool, Vec<u8>),
+    /// A complete COE: a menu of the parts to change, until "nothing more".
+    Menu,
+}
+
+/// Asks which part of a complete COE to change, walks it with answers pre-filled, and asks
+/// again, so a wrong answer anywhere is fixed without walking everything.
+fn menu(walk: &mut Walk, coe: &mut Coe) -> Result<()> {
+    const DONE: &str = "Nothing more: finish";
+    const METADATA: &str = "Incident details: title, severity, leader, services, times";
+    let mut items: Vec<String> = vec![DONE.to_string(), METADATA.to_string()];
+    items.extend(
+        QUESTIONS
+            .iter()
+            .map(|q| format!("{}. {}", q.number, q.text)),
+    );
+    let shown: Vec<&str> = items.iter().map(String::as_str).collect();
+    loop {
+        let choice = walk.prompter().select(
+            "Every question is answered. What do you want to change?",
+            &shown,
+            0,
+        )?;
+        match choice {
+            0 => return Ok(()),
+            1 => walk.metadata(coe)?,
+            n => walk.question(coe, &QUESTIONS[n - 2])?,
+        }
+    }
 }

@@ -11,8 +11,9 @@ use crate::coe::{
 };
 use crate::config::Repo;
 use crate::error::{Interrupted, UserError};
-use crate::interview::{self, Given};
+use crate::interview;
 use crate::prompt::{self, Prompter};
+use crate::times::Placed;
 use crate::{store, ui};
 
 /// Write a new COE: metadata, then the seven questions
@@ -118,7 +119,7 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
         return Err(prompt::not_a_terminal("new"));
     }
     ctx.check_identity(&repo)?;
-    let (mut coe, given) = from_flags(&args, &repo)?;
+    let (mut coe, started_known) = from_flags(&args, &repo)?;
 
     if args.no_input {
         if coe.title.is_empty() {
@@ -143,32 +144,61 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
         "Interrupted before the title and start time were answered; nothing was written.",
     );
     prompt::install_interrupt_handler();
-    let result = interview(ctx, &repo, &mut p, &mut coe, &given);
+    let result = interview(ctx, &repo, &mut p, &mut coe, started_known);
     finish(result)
 }
 
-/// The interactive part: metadata, create the file, the seven questions, commit.
+/// The interactive part: the metadata (the file is created as soon as the title and start
+/// time are known), the seven questions, commit. Fields given as flags are not asked.
 pub fn interview(
     ctx: &Context,
     repo: &Repo,
     p: &mut dyn Prompter,
     coe: &mut Coe,
-    given: &Given,
+    started_known: bool,
 ) -> Result<PathBuf> {
     p.say(&format!(
-        "New COE in {}. Answers are saved after every question; Ctrl-C keeps them.",
+        "New COE in {}. Every answer is saved as you go; Ctrl-C keeps them.",
         repo.relative(&repo.coe_dir).display()
     ));
-    interview::metadata(p, coe, &repo.config, given)?;
-    let path = create_file(repo, coe)?;
-    prompt::set_draft_note(draft_note(repo, &path, &coe.id));
-    p.say(&format!(
-        "Saving the draft as {}",
-        repo.relative(&path).display()
-    ));
-    let questions: Vec<u8> = (1..=7).collect();
-    let mut save = |c: &Coe| store::save(&path, c);
-    interview::walk(p, coe, &repo.config, given, false, &questions, &mut save)?;
+    let mut file: Option<(PathBuf, String)> = None;
+    {
+        let mut save = |c: &Coe, what: &str| -> Result<()> {
+            let mut c = c.clone();
+            match &file {
+                Some((path, id)) => {
+                    c.id.clone_from(id);
+                    store::save(path, &c)?;
+                }
+                None => {
+                    let path = create_file(repo, &mut c)?;
+                    ui::note(format!(
+                        "Saving the draft as {}",
+                        repo.relative(&path).display()
+                    ));
+                    file = Some((path, c.id.clone()));
+                }
+            }
+            if let Some((path, id)) = &file {
+                prompt::set_draft_note(draft_note(repo, path, id, what));
+            }
+            Ok(())
+        };
+        let mut walk = interview::Walk::new(
+            p,
+            &repo.config,
+            interview::Mode::New,
+            started_known,
+            &mut save,
+        );
+        walk.run(coe, true, &[1, 2, 3, 4, 5, 6, 7])?;
+    }
+    let Some((path, id)) = file else {
+        return Err(anyhow::anyhow!(
+            "the interview ended before the draft was written"
+        ));
+    };
+    coe.id = id;
     conclude(ctx, repo, p, coe, &path, "new COE")?;
     Ok(path)
 }
@@ -245,10 +275,11 @@ pub fn finish(result: Result<PathBuf>) -> Result<ExitCode> {
     }
 }
 
-/// What an interrupted interview says about the draft at `path`.
-pub(super) fn draft_note(repo: &Repo, path: &Path, id: &str) -> String {
+/// What an interrupted interview says about the draft at `path`, whose last saved answer
+/// is `what`.
+pub(super) fn draft_note(repo: &Repo, path: &Path, id: &str, what: &str) -> String {
     format!(
-        "Interrupted. Your answers so far are saved in {}; run `coe edit {id}` to go on.",
+        "Interrupted. {} holds every answer up to and including {what}; the answer being typed was not saved. Run `coe edit {id}` to go on.",
         repo.relative(path).display()
     )
 }
@@ -286,29 +317,53 @@ pub fn create_file(repo: &Repo, coe: &mut Coe) -> Result<PathBuf> {
     .into())
 }
 
-/// A COE from the flags, and which fields they gave.
-fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, Given)> {
+/// A COE from the flags, and whether its start time was given.
+fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, bool)> {
     let config = &repo.config;
-    let mut given = Given::new();
+    let clock = config.clock();
     let bad = |flag: &str, e: String| -> anyhow::Error {
         UserError::new(format!("--{flag}: {e}")).into()
     };
+    let started_known = args.started.is_some();
     let started: Stamp = match &args.started {
-        Some(s) => {
-            given.insert("started");
-            interview::parse_time(s, None).map_err(|e| bad("started", e))?
-        }
+        Some(s) => clock.parse(s, None).map_err(|e| bad("started", e))?,
         None => Stamp::from(jiff::Timestamp::now()),
     };
-    let day = Some(started.date());
-    // Each time is at or after the one before it; `HH:MM` rolls past midnight.
-    let mut previous = started.clone();
+    // Each time is at or after the one before it; an `HH:MM` that would be earlier is the
+    // next day, and the note says so (nobody is there to ask).
+    let mut previous = (started.clone(), "--started");
+    let mut place = |flag: &'static str, text: &str| -> Result<Stamp> {
+        let stamp = match clock
+            .place_after(text, &previous.0)
+            .map_err(|e| bad(flag, e))?
+        {
+            Placed::InOrder(s) => s,
+            Placed::NextDay(s) => {
+                ui::note(format!(
+                    "--{flag} {text}: before {} ({}), so taken as {}, the next day.",
+                    previous.1,
+                    clock.show(&previous.0),
+                    clock.show(&s)
+                ));
+                s
+            }
+            Placed::Before(s) => {
+                return Err(bad(
+                    flag,
+                    format!(
+                        "{} is before {} ({}): times go started, detected, mitigated, resolved",
+                        clock.show(&s),
+                        previous.1,
+                        clock.show(&previous.0)
+                    ),
+                ))
+            }
+        };
+        previous = (stamp.clone(), flag_name(flag));
+        Ok(stamp)
+    };
     let mut time = |flag: &'static str, value: &Option<String>| -> Result<Option<Stamp>> {
-        let Some(text) = value else { return Ok(None) };
-        given.insert(flag);
-        let (stamp, _) = interview::parse_time_after(text, &previous).map_err(|e| bad(flag, e))?;
-        previous = stamp.clone();
-        Ok(Some(stamp))
+        value.as_deref().map(|text| place(flag, text)).transpose()
     };
     let detected = time("detected", &args.detected)?;
     let mitigated = time("mitigated", &args.mitigated)?;
@@ -332,35 +387,59 @@ fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, Given)> {
             .into());
         }
     }
-    let mut timeline = Vec::new();
+    // Events in the order given: the first on the start day (it may come before `started`),
+    // each later `HH:MM` on the day that keeps the order, said in a note when that is the
+    // next day.
+    let mut timeline: Vec<TimelineEntry> = Vec::new();
     for e in &args.events {
         let (at, event) = e
             .split_once(' ')
             .ok_or_else(|| bad("event", format!("`{e}`: expected \"TIME EVENT\"")))?;
-        timeline.push(TimelineEntry {
-            at: interview::parse_time(at, day).map_err(|err| bad("event", err))?,
-            event: event.trim().to_string(),
-        });
+        let event = event.trim().to_string();
+        if event.is_empty() {
+            return Err(bad("event", format!("`{e}`: the event has no text")));
+        }
+        let at = match timeline.last() {
+            None => clock
+                .parse(at, Some(clock.day_of(&started)))
+                .map_err(|err| bad("event", err))?,
+            Some(last) => match clock
+                .place_after(at, &last.at)
+                .map_err(|err| bad("event", err))?
+            {
+                Placed::InOrder(s) | Placed::Before(s) => s,
+                Placed::NextDay(s) => {
+                    ui::note(format!(
+                        "--event {e}: before the event before it, so taken as {}, the next day.",
+                        clock.show(&s)
+                    ));
+                    s
+                }
+            },
+        };
+        timeline.push(TimelineEntry { at, event });
     }
     timeline.sort_by_key(|e| e.at.at());
-    let data = args.data.iter().map(|d| parse_data(d)).collect();
+    let data: Vec<DataPoint> = args.data.iter().map(|d| parse_data(d)).collect();
+    for d in &data {
+        if d.description.is_empty() {
+            return Err(bad("data", "an entry has no description".into()));
+        }
+        if let Some(problem) = d.link.as_deref().and_then(crate::coe::link_problem) {
+            return Err(bad("data", problem));
+        }
+    }
+    for (flag, items) in [("why", &args.whys), ("lesson", &args.lessons)] {
+        if items.iter().any(|i| i.trim().is_empty()) {
+            return Err(bad(flag, "an empty answer; leave the flag out instead".into()));
+        }
+    }
     let corrective_actions = args
         .actions
         .iter()
         .enumerate()
         .map(|(i, a)| parse_action(a, i + 1).map_err(|e| bad("action", e)))
         .collect::<Result<Vec<_>>>()?;
-
-    let mut note = |name: &'static str, present: bool| {
-        if present {
-            given.insert(name);
-        }
-    };
-    note("title", args.title.is_some());
-    note("severity", args.severity.is_some());
-    note("leader", args.leader.is_some());
-    note("services", !args.services.is_empty());
-    note("incident_ref", args.incident_ref.is_some());
 
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let coe = Coe {
@@ -411,7 +490,15 @@ fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, Given)> {
         corrective_actions,
         contributing_factors: Vec::new(),
     };
-    Ok((coe, given))
+    Ok((coe, started_known))
+}
+
+fn flag_name(flag: &'static str) -> &'static str {
+    match flag {
+        "detected" => "--detected",
+        "mitigated" => "--mitigated",
+        _ => "--resolved",
+    }
 }
 
 /// "DESCRIPTION" or "DESCRIPTION <URL>".
@@ -434,16 +521,10 @@ fn parse_data(text: &str) -> DataPoint {
 fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
     let mut parts = spec.split(';').map(str::trim);
     let action = parts.next().unwrap_or_default().to_string();
-    let mut ca = CorrectiveAction {
-        id: format!("CA-{number}"),
-        action,
-        kind: None,
-        owner: String::new(),
-        due: None,
-        status: ActionStatus::Open,
-        done: None,
-        link: None,
-    };
+    if action.is_empty() {
+        return Err(format!("`{spec}`: the action has no text"));
+    }
+    let mut ca = CorrectiveAction::new(format!("CA-{number}"), action);
     for part in parts.filter(|p| !p.is_empty()) {
         let (key, value) = part
             .split_once('=')
@@ -473,7 +554,12 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
                     .find(|s| s.as_str() == value)
                     .ok_or_else(|| format!("status `{value}`: expected open, done or wontfix"))?
             }
-            "link" => ca.link = Some(value.to_string()),
+            "link" => {
+                if let Some(problem) = crate::coe::link_problem(value) {
+                    return Err(problem);
+                }
+                ca.link = Some(value.to_string());
+            }
             "id" => ca.id = value.to_string(),
             other => {
                 return Err(format!(

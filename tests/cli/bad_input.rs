@@ -117,15 +117,43 @@ fn a_yaml_alias_bomb_is_defused() {
 #[test]
 fn ids_with_slashes_or_dots_never_reach_the_file_system() {
     let env = TestEnv::new();
-    for id in [
-        "../outside",
-        "2026-11-22-a/b",
-        "2026-11-22-..",
-        "/etc/passwd",
-        "2026-11-22-x\\y",
+    for (id, message) in [
+        ("../outside", "invalid COE id"),
+        ("2026-11-22-a/b", "invalid COE id"),
+        ("2026-11-22-..", "invalid COE id"),
+        // A path is taken only when it is a file in the COE directory.
+        (
+            "/etc/passwd",
+            "/etc/passwd is not in the COE directory coes",
+        ),
+        (".coe.yaml", ".coe.yaml is not in the COE directory coes"),
+        ("2026-11-22-x\\y", "invalid COE id"),
     ] {
-        assert_clear_failure(&env, &["show", id], &["invalid COE id"]);
-        assert_clear_failure(&env, &["close", id], &["invalid COE id"]);
-        assert_clear_failure(&env, &["edit", id], &["invalid COE id"]);
+        assert_clear_failure(&env, &["show", id], &[message]);
+        assert_clear_failure(&env, &["close", id], &[message]);
+        assert_clear_failure(&env, &["edit", id], &[message]);
     }
+}
+
+#[test]
+fn ids_may_be_a_unique_prefix_or_the_files_path() {
+    let env = TestEnv::new();
+    for id in ["2026-11-22-checkout-latency", "2026-11-22-checkout-errors"] {
+        env.write(
+            &format!("coes/{id}.yaml"),
+            crate::common::complete_coe(id, "2026-11-22T09:58:00Z"),
+        );
+    }
+    let shown = |arg: &str| {
+        let out = env.run_ok(&["show", arg]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let whole = shown("2026-11-22-checkout-latency");
+    assert_eq!(shown("2026-11-22-checkout-l"), whole);
+    assert_eq!(shown("coes/2026-11-22-checkout-latency.yaml"), whole);
+    assert_clear_failure(
+        &env,
+        &["show", "2026-11-22-checkout"],
+        &["`2026-11-22-checkout` is the start of 2 COE ids: 2026-11-22-checkout-errors, 2026-11-22-checkout-latency", "type more of the id"],
+    );
 }

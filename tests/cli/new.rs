@@ -180,7 +180,7 @@ fn bad_flags_are_clear_errors() {
                 "--detected",
                 "2026-11-22T09:00:00Z",
             ],
-            "--detected: 2026-11-22T09:00:00Z is before 2026-11-22T10:00:00Z",
+            "--detected: 2026-11-22 09:00 is before --started (2026-11-22 10:00)",
         ),
     ];
     for (args, message) in cases {

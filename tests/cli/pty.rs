@@ -59,11 +59,11 @@ fn lines(s: &mut Session, prompt: &str, text: &[&str]) {
 
 fn metadata(s: &mut Session) {
     answer(s, "Title", "Checkout latency spike after config push");
+    answer(s, "Started", "2026-11-22 09:58");
     choose(s, "Severity", 1); // SEV1 -> SEV2
     answer(s, "Leader", "Jane Doe");
     answer(s, "Services affected", "checkout, payments");
     answer(s, "Incident ref", "PD-48213");
-    answer(s, "Started", "2026-11-22T09:58:00Z");
     answer(s, "Detected", "10:04");
     answer(s, "Mitigated", "10:41");
     answer(s, "Resolved", "");
@@ -78,15 +78,15 @@ fn questions_one_to_three(s: &mut Session) {
             "Checkout requests queued.",
         ],
     );
-    answer(s, "Time (empty to finish)", "09:58");
+    answer(s, "Time (HH:MM", "09:58");
     answer(
         s,
         "What happened then?",
         "Config change 4411 rolled out to all regions",
     );
-    answer(s, "Time (empty to finish)", "10:04");
+    answer(s, "Time (HH:MM", "10:04");
     answer(s, "What happened then?", "Latency alarm fired");
-    answer(s, "Time (empty to finish)", "");
+    answer(s, "Time (HH:MM", "");
 
     lines(
         s,
@@ -127,7 +127,7 @@ fn questions_four_to_seven(
     (action, kind_downs): (&str, usize),
 ) {
     answer(s, "Evidence", evidence);
-    answer(s, "Link (optional)", link);
+    answer(s, "Link (", link);
     answer(s, "Evidence", "");
     lines(s, "Security implications", &[security]);
     lines(s, "Other critical implications", &[]);
@@ -136,7 +136,7 @@ fn questions_four_to_seven(
     answer(s, "Corrective action (empty to finish)", action);
     choose(s, "Kind", kind_downs);
     answer(s, "Owner", "team-platform");
-    answer(s, "Due (YYYY-MM-DD)", "2026-12-15");
+    answer(s, "Due (YYYY-MM-DD", "2026-12-15");
     choose(s, "Status", 0);
     answer(s, "Ticket link", "");
     answer(s, "Corrective action (empty to finish)", "");
@@ -179,15 +179,26 @@ fn new_walks_all_seven_questions_and_commits_only_the_file() {
 }
 
 #[test]
-fn interrupted_new_keeps_answers_and_edit_resumes() {
+fn interrupted_new_keeps_every_item_and_edit_resumes() {
     let env = TestEnv::new();
     let mut s = spawn(&env, &["new"]);
     metadata(&mut s);
     questions_one_to_three(&mut s);
-    // Question 4 is showing; the engineer is called away and presses Ctrl-C.
+    // Question 4: one data entry, then the engineer is called away and presses Ctrl-C in
+    // the middle of the second.
+    answer(&mut s, "Evidence", "p99 checkout latency, 09:30-12:00");
+    answer(&mut s, "Link (", "https://grafana.example.com/d/abc");
     s.expect("Evidence").unwrap();
+    s.send("half a descr").unwrap();
     s.send("\x03").unwrap();
-    s.expect("coe edit").unwrap();
+    let (said, _) = s
+        .expect("coe edit")
+        .map(|c| (String::from_utf8_lossy(c.before()).into_owned(), ()))
+        .unwrap();
+    assert!(
+        said.contains("holds every answer up to and including data entry 1 of question 4; the answer being typed was not saved"),
+        "{said}"
+    );
     s.expect(expectrl::Eof).unwrap();
     let status = s.get_process().wait().unwrap();
     assert!(
@@ -203,6 +214,11 @@ fn interrupted_new_keeps_answers_and_edit_resumes() {
         "question 3 survived:\n{draft}"
     );
     assert!(draft.contains("customers_affected: 12000"), "{draft}");
+    assert!(
+        draft.contains("- description: p99 checkout latency, 09:30-12:00\n    link: https://grafana.example.com/d/abc"),
+        "the data entry survived:\n{draft}"
+    );
+    assert!(!draft.contains("half a descr"), "{draft}");
     let leftovers: Vec<String> = std::fs::read_dir(env.root.join("coes"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -215,16 +231,33 @@ fn interrupted_new_keeps_answers_and_edit_resumes() {
         "the draft is not committed yet"
     );
 
-    // `coe edit` resumes at question 4, the first one not answered.
-    let mut s = spawn(&env, &["edit", id]);
+    // `coe edit` resumes at question 5, the first one not answered: the data entry is not
+    // asked again.
+    let mut s = spawn(&env, &["edit", "2026-11-22-checkout"]);
     s.expect("Resuming").unwrap();
-    questions_four_to_seven(
+    lines(
         &mut s,
-        ("p99 checkout latency", ""),
-        "None: only timeouts changed.",
-        "Config needs canaries too.",
-        ("Stage config pushes", 1),
+        "Security implications",
+        &["None: only timeouts changed."],
     );
+    lines(&mut s, "Other critical implications", &[]);
+    answer(
+        &mut s,
+        "Lesson (empty to finish)",
+        "Config needs canaries too.",
+    );
+    answer(&mut s, "Lesson (empty to finish)", "");
+    answer(
+        &mut s,
+        "Corrective action (empty to finish)",
+        "Stage config pushes",
+    );
+    choose(&mut s, "Kind", 1);
+    answer(&mut s, "Owner", "team-platform");
+    answer(&mut s, "Due (YYYY-MM-DD", "2026-12-15");
+    choose(&mut s, "Status", 0);
+    answer(&mut s, "Ticket link", "");
+    answer(&mut s, "Corrective action (empty to finish)", "");
     s.expect("ready for review").unwrap();
     s.send("n").unwrap();
     s.expect(expectrl::Eof).unwrap();
@@ -247,6 +280,7 @@ fn interrupted_new_keeps_answers_and_edit_resumes() {
 fn up_to_the_severity_select(env: &TestEnv) -> Session {
     let mut s = spawn(env, &["new"]);
     answer(&mut s, "Title", "Search outage");
+    answer(&mut s, "Started", "2026-11-24 08:00");
     s.expect("Severity").unwrap();
     s
 }
@@ -259,12 +293,13 @@ fn ctrl_c_in_a_select_restores_the_cursor_and_leaves_no_files() {
     let rest = s.expect(expectrl::Eof).unwrap();
     let tail = String::from_utf8_lossy(rest.as_bytes()).into_owned();
     assert!(tail.contains("\x1b[?25h"), "cursor shown again: {tail:?}");
-    assert!(tail.contains("nothing was written"), "{tail:?}");
-    assert_eq!(
-        std::fs::read_dir(env.root.join("coes")).unwrap().count(),
-        1,
-        "only .gitkeep"
+    assert!(
+        tail.contains("holds every answer up to and including the title and start time"),
+        "{tail:?}"
     );
+    // The draft exists from the title and start time on (its id is made from them).
+    let draft = env.read("coes/2026-11-24-search-outage.yaml");
+    assert!(draft.contains("title: Search outage"), "{draft}");
 }
 
 #[test]
@@ -277,11 +312,11 @@ fn sigint_sigterm_and_a_closed_terminal_keep_the_draft() {
         let env = TestEnv::new();
         let mut s = spawn(&env, &["new"]);
         answer(&mut s, "Title", "Search outage");
+        answer(&mut s, "Started", "2026-11-24T08:00:00Z");
         choose(&mut s, "Severity", 2);
         answer(&mut s, "Leader", "Ana");
         answer(&mut s, "Services affected", "search");
         answer(&mut s, "Incident ref", "");
-        answer(&mut s, "Started", "2026-11-24T08:00:00Z");
         answer(&mut s, "Detected", "");
         answer(&mut s, "Mitigated", "");
         answer(&mut s, "Resolved", "");
@@ -290,7 +325,7 @@ fn sigint_sigterm_and_a_closed_terminal_keep_the_draft() {
             "Summary of what happened",
             &["Search returned no results."],
         );
-        s.expect("Time (empty to finish)").unwrap();
+        s.expect("Time (HH:MM").unwrap();
         s.get_process_mut().signal(signal).unwrap();
         let status = s.get_process().wait().unwrap();
         assert!(
@@ -311,4 +346,149 @@ fn sigint_sigterm_and_a_closed_terminal_keep_the_draft() {
             .count();
         assert_eq!(leftovers, 0, "{signal}: temporary files left behind");
     }
+}
+
+/// Every answer of a complete COE as flags: times, each question's fields and lists.
+const ALL_FLAGS: &[&str] = &[
+    "new",
+    "--title",
+    "Checkout latency spike after config push",
+    "--severity",
+    "SEV2",
+    "--leader",
+    "Jane Doe",
+    "--service",
+    "checkout,payments",
+    "--incident-ref",
+    "PD-48213",
+    "--started",
+    "2026-11-22 09:58",
+    "--detected",
+    "10:04",
+    "--mitigated",
+    "10:41",
+    "--resolved",
+    "11:30",
+    "--summary",
+    "A config change raised timeouts everywhere at once.",
+    "--event",
+    "09:58 Config change 4411 rolled out to all regions",
+    "--event",
+    "10:04 Latency alarm fired",
+    "--customers",
+    "Customers could not complete checkout for 43 minutes.",
+    "--customers-affected",
+    "12000",
+    "--business",
+    "About 1,900 orders were delayed.",
+    "--remediation",
+    "Shipping fees refunded on all delayed orders.",
+    "--root-cause",
+    "Config pushes skip the staged rollout.",
+    "--category",
+    "configuration",
+    "--why",
+    "Checkout requests timed out.",
+    "--why",
+    "The connection pool was exhausted.",
+    "--why",
+    "The new timeout reached every region at once.",
+    "--data",
+    "p99 checkout latency <https://grafana.example.com/d/abc>",
+    "--security",
+    "None: only timeouts changed.",
+    "--other-implications",
+    "None.",
+    "--lesson",
+    "Global config pushes skip the canary stage.",
+    "--action",
+    "Stage config pushes; kind=prevent; owner=team-platform; due=2026-12-15",
+];
+
+#[test]
+fn new_with_every_answer_as_flags_asks_only_the_final_confirmation() {
+    let env = TestEnv::new();
+    let mut s = spawn(&env, ALL_FLAGS);
+    let asked = s.expect("ready for review").unwrap();
+    let before = String::from_utf8_lossy(asked.before()).into_owned();
+    // dialoguer's prompts end in `›`; the only one is the confirmation itself.
+    assert!(!before.contains('›'), "something else was asked:\n{before}");
+    s.send("y").unwrap();
+    let rest = s.expect(expectrl::Eof).unwrap();
+    let rest = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+    assert_eq!(rest.matches('✔').count(), 1, "one answered prompt: {rest}");
+    let id = "2026-11-22-checkout-latency-spike-after-config-push";
+    let yaml = env.read(&format!("coes/{id}.yaml"));
+    assert!(yaml.contains("status: review"), "{yaml}");
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%s"]),
+        format!("coe: new COE {id} (review)\n")
+    );
+}
+
+#[test]
+fn edit_changes_one_item_without_retyping_the_others() {
+    let env = TestEnv::new();
+    let id = "2026-11-22-checkout-latency";
+    env.write(
+        &format!("coes/{id}.yaml"),
+        crate::common::complete_coe(id, "2026-11-22T09:58:00Z"),
+    );
+    env.git(&["add", "."]);
+    env.git(&["commit", "-qm", "add"]);
+
+    // Change why 2.
+    let mut s = spawn(&env, &["edit", id, "--question", "3"]);
+    lines(&mut s, "Root cause summary", &[]);
+    choose(&mut s, "Root-cause category", 0);
+    choose(&mut s, "4 whys", 2); // Change one
+    choose(&mut s, "Change which?", 1); // why 2
+    s.expect("Why?").unwrap();
+    // The answer is pre-filled: clear it and type the new one.
+    s.send("\x15").unwrap();
+    s.send("The pool was sized for the old timeout.\r").unwrap();
+    choose(&mut s, "4 whys", 0); // Keep them and go on
+    s.expect(expectrl::Eof).unwrap();
+
+    // Remove timeline entry 1.
+    let mut s = spawn(&env, &["edit", id, "--question", "1"]);
+    lines(&mut s, "Summary of what happened", &[]);
+    choose(&mut s, "2 timeline entries", 3); // Remove one
+    choose(&mut s, "Remove which?", 0);
+    choose(&mut s, "1 timeline entry", 0);
+    s.expect(expectrl::Eof).unwrap();
+
+    // Fix CA-1's owner.
+    let mut s = spawn(&env, &["edit", id, "--question", "7"]);
+    choose(&mut s, "Status of CA-1", 0);
+    choose(&mut s, "1 corrective action", 2); // Change one
+    choose(&mut s, "Change which?", 0);
+    choose(&mut s, "Which field of CA-1?", 2); // owner
+    s.expect("Owner").unwrap();
+    s.send("\x15").unwrap();
+    s.send("team-checkout\r").unwrap();
+    choose(&mut s, "1 corrective action", 0);
+    s.expect(expectrl::Eof).unwrap();
+
+    let diff = env.git(&["diff", "HEAD~3", "--", &format!("coes/{id}.yaml")]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "-    - at: \"2026-11-22T09:58:00Z\"",
+            "-      event: Config change 4411 rolled out to all regions at once",
+            "-    - The connection pool was exhausted by the new timeout.",
+            "+    - The pool was sized for the old timeout.",
+            "-    owner: team-platform",
+            "+    owner: team-checkout",
+        ],
+        "{diff}"
+    );
 }
