@@ -431,7 +431,10 @@ fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, bool)> {
     }
     for (flag, items) in [("why", &args.whys), ("lesson", &args.lessons)] {
         if items.iter().any(|i| i.trim().is_empty()) {
-            return Err(bad(flag, "an empty answer; leave the flag out instead".into()));
+            return Err(bad(
+                flag,
+                "an empty answer; leave the flag out instead".into(),
+            ));
         }
     }
     let corrective_actions = args
