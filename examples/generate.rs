@@ -144,7 +144,7 @@ fn commit_all(out: &Path, args: &Args) -> Result<git2::Oid> {
     let when = args
         .today
         .at(12, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .map(|z| z.timestamp().as_second())
         .unwrap_or(0);
     let sig = git2::Signature::new(
@@ -890,7 +890,7 @@ fn one_coe(rng: &mut Rng, index: usize, days: i64, today: Date, config: &Config)
     let day = add_days(today, -age - 1);
     let started_at = day
         .at(rng.range(0, 23) as i8, rng.range(0, 59) as i8, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .map(|z| z.timestamp())
         .unwrap_or(Timestamp::UNIX_EPOCH);
     let (lo, hi) = *rng.weighted(&[((1, 5), 5), ((6, 30), 4), ((31, 180), 1)]);
@@ -1219,7 +1219,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -361,7 +361,7 @@ impl Stamp {
 
     /// The UTC calendar date of the instant.
     pub fn date(&self) -> Date {
-        self.at.to_zoned(jiff::tz::TimeZone::UTC).date()
+        self.at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date()
     }
 
     /// Whole minutes from `self` to `later` (negative when `later` is earlier).
@@ -436,17 +436,12 @@ impl<'de> Deserialize<'de> for Stamp {
 }
 
 impl JsonSchema for Stamp {
-    fn schema_name() -> String {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "Timestamp".into()
     }
 
-    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        schemars::schema::SchemaObject {
-            instance_type: Some(schemars::schema::InstanceType::String.into()),
-            format: Some("date-time".into()),
-            ..Default::default()
-        }
-        .into()
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date-time" })
     }
 }
 
@@ -454,17 +449,12 @@ impl JsonSchema for Stamp {
 struct DateSchema;
 
 impl JsonSchema for DateSchema {
-    fn schema_name() -> String {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
         "Date".into()
     }
 
-    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        schemars::schema::SchemaObject {
-            instance_type: Some(schemars::schema::InstanceType::String.into()),
-            format: Some("date".into()),
-            ..Default::default()
-        }
-        .into()
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "format": "date" })
     }
 }
 
@@ -893,7 +883,7 @@ pub fn today() -> Date {
         },
         _ => {}
     }
-    jiff::Zoned::now().date()
+    jiff::ZonedDateTime::now().date()
 }
 
 #[cfg(test)]

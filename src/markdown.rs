@@ -124,7 +124,7 @@ pub fn to_html_fragment(markdown: &str) -> String {
     options.extension.strikethrough = true;
     options.extension.autolink = true;
     options.extension.tasklist = true;
-    options.render.unsafe_ = false;
+    options.render.r#unsafe = false;
     options.render.escape = true;
     comrak::markdown_to_html(markdown, &options)
 }

@@ -25,9 +25,15 @@ pub fn environment(
     built_in: &'static [(&'static str, &'static str)],
 ) -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_keep_trailing_newline(true);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build();
+    // Only custom delimiters can fail to build; these are the defaults.
+    if let Ok(syntax) = syntax {
+        env.set_syntax(syntax);
+    }
     let override_dir: Option<PathBuf> = repo_root.map(|r| r.join(OVERRIDE_DIR));
     env.set_loader(move |name| {
         if let Some(dir) = &override_dir {
@@ -100,7 +106,7 @@ pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -121,11 +127,12 @@ pub fn minutes(n: i64) -> String {
     }
 }
 
-/// Renders a template by name with a serializable context; errors name the template.
+/// Renders a template by name with a context (`minijinja::context!`, serializable values
+/// wrapped in `Serde`); errors name the template.
 pub fn render(
     env: &Environment<'_>,
     name: &str,
-    context: impl serde::Serialize,
+    context: impl Into<Value>,
 ) -> anyhow::Result<String> {
     let template = env
         .get_template(name)

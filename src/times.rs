@@ -72,14 +72,14 @@ impl Clock {
 
     /// The calendar day of `stamp` in this zone.
     pub fn day_of(&self, stamp: &Stamp) -> Date {
-        stamp.at().to_zoned(self.zone.clone()).date()
+        stamp.at().to_zoned_datetime(self.zone.clone()).date()
     }
 
     /// `stamp` as people in this zone read it: `2017-01-31 23:27`.
     pub fn show(&self, stamp: &Stamp) -> String {
         stamp
             .at()
-            .to_zoned(self.zone.clone())
+            .to_zoned_datetime(self.zone.clone())
             .strftime("%Y-%m-%d %H:%M")
             .to_string()
     }
@@ -87,7 +87,7 @@ impl Clock {
     /// The stamp of a wall-clock time in this zone (RFC 3339 with the zone's offset).
     pub fn stamp(&self, civil: DateTime) -> Result<Stamp, String> {
         let zoned = civil
-            .to_zoned(self.zone.clone())
+            .to_zoned_datetime(self.zone.clone())
             .map_err(|e| format!("{civil} is not a time in {}: {e}", self.name))?;
         let text = if self.is_utc() {
             zoned.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()

@@ -104,14 +104,24 @@ fn looks_like_csv_header(text: &str) -> bool {
     let Some(first) = text.lines().find(|l| !l.trim().is_empty()) else {
         return false;
     };
-    match csv_records(first) {
-        Ok(records) => records.first().is_some_and(|(_, cells)| {
+    csv_reader(first)
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .is_some_and(|cells| {
             cells
                 .iter()
                 .any(|c| COLUMNS.contains(&header_name(c).as_str()))
-        }),
-        Err(_) => false,
-    }
+        })
+}
+
+/// A CSV reader over `text` that leaves the header to the caller (it may follow blank
+/// records) and accepts rows of differing lengths, as spreadsheet exports have.
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
 }
 
 fn parse_csv(text: &str) -> Result<Vec<Incident>, String> {
@@ -122,7 +132,7 @@ fn parse_csv(text: &str) -> Result<Vec<Incident>, String> {
     let Some((_, header)) = records.next() else {
         return Ok(Vec::new());
     };
-    let names: Vec<String> = header.iter().map(|c| header_name(c)).collect();
+    let names: Vec<String> = header.iter().map(header_name).collect();
     let Some(column) = COLUMNS
         .iter()
         .find_map(|wanted| names.iter().position(|n| n == wanted))
@@ -147,52 +157,36 @@ fn parse_csv(text: &str) -> Result<Vec<Incident>, String> {
         .collect())
 }
 
-/// RFC 4180 records with the line each starts on: commas separate cells, double quotes
-/// enclose cells that hold commas, quotes (doubled) or line breaks.
-fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+/// RFC 4180 records (read by the `csv` crate) with the line each starts on.
+fn csv_records(text: &str) -> Result<Vec<(usize, csv::StringRecord)>, String> {
     let mut records = Vec::new();
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let mut line = 1;
-    let mut record_line = 1;
-    let mut quoted_since: Option<usize> = None;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted_since.is_some(), c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            (true, '"') => quoted_since = None,
-            (true, c) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                cell.push(c);
-            }
-            (false, '"') if cell.trim().is_empty() => {
-                cell.clear();
-                quoted_since = Some(line);
-            }
-            (false, ',') => cells.push(std::mem::take(&mut cell)),
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n') => {
-                cells.push(std::mem::take(&mut cell));
-                records.push((record_line, std::mem::take(&mut cells)));
-                line += 1;
-                record_line = line;
-            }
-            (false, c) => cell.push(c),
-        }
+    let mut last_start = 0;
+    for record in csv_reader(text).into_records() {
+        let record = record.map_err(|e| match e.position() {
+            Some(p) => format!("line {}: {}", p.line(), csv_error(&e)),
+            None => csv_error(&e),
+        })?;
+        let (line, byte) = record.position().map_or((1, 0), |p| (p.line(), p.byte()));
+        last_start = usize::try_from(byte).unwrap_or(0);
+        records.push((usize::try_from(line).unwrap_or(usize::MAX), record));
     }
-    if let Some(start) = quoted_since {
-        return Err(format!("line {start}: a quoted CSV field is never closed"));
-    }
-    if !cell.is_empty() || !cells.is_empty() {
-        cells.push(cell);
-        records.push((record_line, cells));
+    // The csv crate reads a quoted field that is never closed to the end of the input, so
+    // it would swallow every record after it: quotes come in pairs in RFC 4180, and an odd
+    // count in the last record is that field.
+    let tail = text.get(last_start..).unwrap_or_default();
+    if tail.matches('"').count() % 2 == 1 {
+        let line = records.last().map_or(1, |(line, _)| *line);
+        return Err(format!("line {line}: a quoted CSV field is never closed"));
     }
     Ok(records)
+}
+
+/// The csv crate's message without its own position (the caller adds the line).
+fn csv_error(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::Utf8 { .. } => "a CSV field is not valid UTF-8".to_string(),
+        _ => error.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -115,10 +115,10 @@ pub fn config_schema() -> Value {
 }
 
 fn generate<T: schemars::JsonSchema>() -> Value {
-    let root = schemars::gen::SchemaSettings::draft07()
+    schemars::generate::SchemaSettings::draft07()
         .into_generator()
-        .into_root_schema_for::<T>();
-    serde_json::to_value(root).unwrap_or(Value::Null)
+        .into_root_schema_for::<T>()
+        .to_value()
 }
 
 /// The root schema as a map; schemars always emits an object at the root.

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use minijinja::value::Serde;
 use serde::Serialize;
 
 use super::Context;
@@ -138,12 +139,12 @@ pub fn render_markdown(
         &env,
         "coe.md.j2",
         minijinja::context! {
-            coe => minijinja::Value::from_serialize(&coe_value),
+            coe => Serde(&coe_value),
             complete => missing.is_empty(),
             answered => answered.len(),
             missing => missing.iter().map(|m| format!("Q{} {}: {}", m.question.number, m.field, m.what)).collect::<Vec<_>>(),
-            questions => questions,
-            times => times,
+            questions => Serde(questions),
+            times => Serde(times),
             customer_minutes => coe.customer_minutes(),
         },
     )

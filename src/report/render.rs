@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use anyhow::Result;
-use minijinja::value::Value;
+use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use super::rollup::Report;
@@ -137,8 +137,8 @@ fn render_template(
         &env,
         TEMPLATE,
         minijinja::context! {
-            report => Value::from_serialize(report),
-            charts => Value::from_serialize(&charts),
+            report => Serde(report),
+            charts => Serde(&charts),
             not_set => NOT_SET,
         },
     )

@@ -130,7 +130,7 @@ pub fn bars(title: &str, axis_label: &str, bars: &[(String, usize)]) -> String {
                 ty = y - 4.0,
             );
         }
-        if (bars.len() - 1 - i) % label_every == 0 {
+        if (bars.len() - 1 - i).is_multiple_of(label_every) {
             let _ = write!(
                 svg,
                 "<text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"currentColor\" fill-opacity=\"0.8\">{label}</text>",

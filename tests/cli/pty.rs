@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use expectrl::Session;
+use expectrl::process::unix::{Signal, WaitStatus};
+use expectrl::session::OsSession as Session;
+use expectrl::Expect;
 
 use crate::common::TestEnv;
 
@@ -202,7 +204,7 @@ fn interrupted_new_keeps_every_item_and_edit_resumes() {
     s.expect(expectrl::Eof).unwrap();
     let status = s.get_process().wait().unwrap();
     assert!(
-        format!("{status:?}").contains("130"),
+        matches!(status, WaitStatus::Exited(_, 130)),
         "exit status {status:?}"
     );
 
@@ -304,11 +306,7 @@ fn ctrl_c_in_a_select_restores_the_cursor_and_leaves_no_files() {
 
 #[test]
 fn sigint_sigterm_and_a_closed_terminal_keep_the_draft() {
-    for signal in [
-        expectrl::Signal::SIGINT,
-        expectrl::Signal::SIGTERM,
-        expectrl::Signal::SIGHUP,
-    ] {
+    for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
         let env = TestEnv::new();
         let mut s = spawn(&env, &["new"]);
         answer(&mut s, "Title", "Search outage");
@@ -329,7 +327,7 @@ fn sigint_sigterm_and_a_closed_terminal_keep_the_draft() {
         s.get_process_mut().signal(signal).unwrap();
         let status = s.get_process().wait().unwrap();
         assert!(
-            format!("{status:?}").contains("130"),
+            matches!(status, WaitStatus::Exited(_, 130)),
             "{signal}: exit status {status:?}"
         );
         let draft = env.read("coes/2026-11-24-search-outage.yaml");
