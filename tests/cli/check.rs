@@ -456,7 +456,10 @@ fn ci_templates_run_coe_check() {
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
     assert_eq!(
         runs,
-        ["cargo install --locked coe", "coe check --format github"]
+        [
+            "cargo install --locked --git https://github.com/OWNER/coe coe-postmortem",
+            "coe check --format github"
+        ]
     );
 
     let hooks: Vec<serde_yaml::Value> =
