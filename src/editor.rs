@@ -5,11 +5,14 @@
 //! paths work. coe compares the text it gets back with what it wrote, not file times, to
 //! tell an unchanged file.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context as _, Result};
 
+use crate::coe::Coe;
+use crate::config::Config;
 use crate::error::UserError;
 
 /// The editor command to run: `$VISUAL` (unless `TERM=dumb`), `$EDITOR`, or `vi`.
@@ -65,8 +68,273 @@ pub fn read_back(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
-/// A file the person's text is kept in when an editing session ends without a valid COE:
-/// `.coe-edit-<name>.yaml` next to the COE files (hidden, so no command reads it as a COE).
-pub fn keep_path(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!(".coe-edit-{name}.yaml"))
+/// Lines coe adds to an editing buffer (the header, each question's help, errors) start
+/// with this; they are removed before the file is written, the person's own `#` comments
+/// are kept.
+pub const MARK: &str = "#~";
+
+/// What an editing session of a COE ended with.
+#[derive(Debug)]
+pub enum Outcome {
+    /// A valid COE, and the text to write (the person's text without coe's `#~` lines).
+    Saved {
+        /// The COE the text parses to.
+        coe: Box<Coe>,
+        /// The person's text without coe's lines.
+        text: String,
+    },
+    /// Nothing to write: the file came back unchanged or emptied. `kept` holds the
+    /// person's text when an earlier save of theirs had errors, so it is not lost.
+    Aborted {
+        /// Why, in a few words ("unchanged", "emptied").
+        why: &'static str,
+        /// Where the person's last text was kept.
+        kept: Option<PathBuf>,
+    },
+}
+
+/// The buffer a person edits: a header saying how, the COE file's text, and each
+/// question's help under its `# N.` comment.
+pub fn buffer(file_text: &str, config: &Config, new: bool) -> String {
+    let mut out = String::new();
+    let header = [
+        "coe: write the COE below, save and close the editor. Lines starting with #~ are",
+        "help and go away when saved; your own # comments stay. Multi-line answers go in",
+        "| blocks. Times are RFC 3339: 2026-11-22T09:58:00Z, or with an offset (+01:00).",
+        "To stop without changes, close the editor without saving, or delete everything.",
+    ];
+    for line in header {
+        let _ = writeln!(out, "{MARK} {line}");
+    }
+    let _ = writeln!(
+        out,
+        "{MARK} severity: one of {}. A draft may leave answers empty.",
+        config.severities.join(", ")
+    );
+    if new {
+        let _ = writeln!(
+            out,
+            "{MARK} The id is made from incident.started and the title when you save."
+        );
+    }
+    for line in file_text.lines() {
+        out.push_str(line);
+        out.push('\n');
+        let number = line
+            .strip_prefix("# ")
+            .and_then(|rest| rest.split_once(". "))
+            .and_then(|(n, _)| n.parse::<u8>().ok());
+        if let Some(q) = number.and_then(crate::questions::by_number) {
+            for help in crate::interview::wrap(q.help, 76) {
+                let _ = writeln!(out, "{MARK} {help}");
+            }
+            for shape in shape_hints(q.section, config) {
+                let _ = writeln!(out, "{MARK} {shape}");
+            }
+        }
+    }
+    out
+}
+
+/// How the answers of a section are written, for the editor's help lines.
+fn shape_hints(section: &str, config: &Config) -> Vec<String> {
+    match section {
+        "what_happened" => vec![
+            "timeline: one item per event, in time order:".into(),
+            "  - at: 2026-11-22T10:04:00Z".into(),
+            "    event: Latency alarm fired".into(),
+        ],
+        "impact" => vec!["customers_affected: a number, such as 12000 (optional)".into()],
+        "root_cause" => vec![
+            format!("category: one of {}", config.categories.join(", ")),
+            format!(
+                "whys: at least {}, each answering \"why?\" of the one before:  - Checkout timed out.",
+                config.min_whys
+            ),
+        ],
+        "data" => vec![
+            "  - description: p99 checkout latency, 09:30-12:00".into(),
+            "    link: https://grafana.example.com/d/abc   (or a path in this repository)".into(),
+        ],
+        "lessons" => vec!["  - One lesson per item.".into()],
+        "corrective_actions" => vec![
+            "  - id: CA-1".into(),
+            "    action: Route config pushes through the staged rollout".into(),
+            "    kind: prevent        # prevent | detect | mitigate | process".into(),
+            "    owner: team-platform".into(),
+            "    due: 2026-12-15".into(),
+            "    status: open         # open | done | wontfix (done: YYYY-MM-DD when done)".into(),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// `text` without coe's `#~` lines.
+pub fn strip_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if !line.trim_start().starts_with(MARK) {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Whether the text has nothing but blank lines and comments.
+fn is_emptied(text: &str) -> bool {
+    text.lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// Opens `initial` in the editor until it saves as a valid COE (`validate` says what is
+/// wrong, one message per problem), or the person leaves it unchanged or empties it.
+/// After a save with errors, the editor opens again with the errors at the top and the
+/// person's text exactly as they left it. `name` names the file the text is kept in when
+/// the session ends without a valid COE after the person changed something.
+pub fn session(
+    initial: &str,
+    name: &str,
+    validate: &dyn Fn(&str) -> Result<Coe, Vec<String>>,
+) -> Result<Outcome> {
+    let mut text = initial.to_string();
+    let mut changed_once = false;
+    loop {
+        let edited = edit(&text, "yaml")?;
+        let theirs = without_errors(&edited);
+        if is_emptied(&theirs) {
+            return Ok(Outcome::Aborted {
+                why: "emptied",
+                kept: None,
+            });
+        }
+        if theirs == without_errors(&text) {
+            let kept = if changed_once {
+                Some(keep(name, &theirs)?)
+            } else {
+                None
+            };
+            return Ok(Outcome::Aborted {
+                why: "unchanged",
+                kept,
+            });
+        }
+        changed_once = true;
+        match validate(&theirs) {
+            Ok(coe) => {
+                return Ok(Outcome::Saved {
+                    coe: Box::new(coe),
+                    text: strip_marks(&theirs),
+                })
+            }
+            Err(errors) => text = with_errors(&errors, &theirs),
+        }
+    }
+}
+
+const ERRORS_START: &str = "#~ coe found";
+const ERRORS_END: &str = "#~ (fix them below and save again; line numbers are of this file)";
+
+/// `text` with the error block coe put at its top removed.
+fn without_errors(text: &str) -> String {
+    let Some(rest) = text.strip_prefix(ERRORS_START) else {
+        return text.to_string();
+    };
+    match rest.find(ERRORS_END) {
+        Some(end) => {
+            let after = &rest[end + ERRORS_END.len()..];
+            after.strip_prefix('\n').unwrap_or(after).to_string()
+        }
+        None => text.to_string(),
+    }
+}
+
+/// The errors as `#~` lines at the top, then the person's text as they left it. Line
+/// numbers in the errors are moved down by the block's own lines, so they point into the
+/// buffer the person sees.
+fn with_errors(errors: &[String], theirs: &str) -> String {
+    let mut block = format!(
+        "{ERRORS_START} {}:\n",
+        crate::coe::plural(errors.len(), "problem", "problems")
+    );
+    for e in errors {
+        let _ = writeln!(block, "{MARK}   {e}");
+    }
+    block.push_str(ERRORS_END);
+    block.push('\n');
+    let shift = block.lines().count();
+    let shifted: String = block
+        .lines()
+        .map(|l| shift_line_number(l, shift) + "\n")
+        .collect();
+    shifted + theirs
+}
+
+/// `#~   line 12: ...` with the number moved down by `shift`.
+fn shift_line_number(line: &str, shift: usize) -> String {
+    let prefix = format!("{MARK}   line ");
+    if let Some(rest) = line.strip_prefix(&prefix) {
+        if let Some((n, message)) = rest.split_once(':') {
+            if let Ok(n) = n.parse::<usize>() {
+                return format!("{prefix}{}:{message}", n + shift);
+            }
+        }
+    }
+    line.to_string()
+}
+
+/// Keeps the person's text in the temporary directory and returns where.
+fn keep(name: &str, text: &str) -> Result<PathBuf> {
+    let path = std::env::temp_dir().join(format!("coe-edit-{name}.yaml"));
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
+}
+
+/// What is wrong with an edited COE text, one message per problem with its line; the COE
+/// when nothing is. A draft may leave answers empty; what it says must be valid (times in
+/// order, configured severity and category, links, no empty items), and a COE marked
+/// `review` or `closed` must be complete.
+pub fn validate(text: &str, config: &Config, new: bool) -> Result<Coe, Vec<String>> {
+    let coe = crate::format::parse(text).map_err(|e| {
+        let line = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        let field = e.field.map(|f| format!("{f}: ")).unwrap_or_default();
+        vec![format!("{line}{field}{}", e.message)]
+    })?;
+    let index = crate::check::lines::LineIndex::new(text);
+    let at = |field: &str| {
+        index
+            .line_of(field)
+            .map(|l| format!("line {l}: "))
+            .unwrap_or_default()
+    };
+    let mut errors = Vec::new();
+    if coe.title.trim().is_empty() {
+        errors.push(format!("{}title: a title is needed", at("title")));
+    }
+    let file_name = format!("{}.yaml", coe.id);
+    for issue in crate::check::rules::check_coe(&coe, &file_name, config, crate::coe::today()) {
+        use crate::check::Rule;
+        let skip = matches!(issue.rule, Rule::Id | Rule::FileName | Rule::Incomplete) && new
+            || matches!(issue.rule, Rule::FileName | Rule::Incomplete);
+        if issue.severity == crate::check::Severity::Error && !skip {
+            let field = issue.field.as_deref().unwrap_or_default();
+            errors.push(format!("{}{field}: {}", at(field), issue.message));
+        }
+    }
+    if coe.status != crate::coe::Status::Draft {
+        for m in coe.missing(config) {
+            errors.push(format!(
+                "{}{}: status {} needs a complete COE; {} needs {} (or set status: draft)",
+                at(&m.field),
+                m.field,
+                coe.status,
+                m.field,
+                m.what
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(coe)
+    } else {
+        Err(errors)
+    }
 }

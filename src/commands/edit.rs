@@ -37,12 +37,26 @@ pub struct EditArgs {
     /// Walk everything: the metadata and all seven questions
     #[arg(long)]
     pub all: bool,
+
+    /// Edit the COE as YAML in $VISUAL/$EDITOR, questions and help as comments (default
+    /// with `editor: true` in .coe.yaml or COE_EDITOR_MODE=1)
+    #[arg(long, conflicts_with_all = ["question", "all", "no_editor"])]
+    pub editor: bool,
+
+    /// Answer questions even when `editor: true` or COE_EDITOR_MODE=1 says otherwise
+    #[arg(long)]
+    pub no_editor: bool,
 }
 
 /// Runs `coe edit`.
 pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let (path, mut coe) = store::load_by_id(&repo, &args.id)?;
+    let explicit = args.question.is_some() || args.all;
+    if !explicit && super::in_editor::wanted(args.editor, args.no_editor, &repo) {
+        ctx.check_identity(&repo)?;
+        return super::in_editor::edit(ctx, &repo, &path, &coe);
+    }
     if !prompt::is_interactive() {
         return Err(UserError::new(format!(
             "`coe edit` asks questions, but stdin is not a terminal; edit {} by hand instead",
@@ -69,11 +83,12 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
         "Interrupted; {} was not changed.",
         repo.relative(&path).display()
     ));
+    let mut file = InPlace::read(&repo, &path, &coe)?;
     let result = (|| {
         {
             let id = coe.id.clone();
             let mut save = |c: &Coe, what: &str| -> Result<()> {
-                store::save(&path, c)?;
+                file.write(c)?;
                 prompt::set_draft_note(draft_note(&repo, &path, &id, what));
                 Ok(())
             };
@@ -88,10 +103,43 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
                 }
             }
         }
-        conclude(ctx, &repo, &mut p, &mut coe, &path, "edit")?;
+        conclude(ctx, &repo, &mut p, &mut coe, &path, "edit", &mut |c| {
+            file.write(c)
+        })?;
         Ok(path.clone())
     })();
     finish(result)
+}
+
+/// The COE file as last written: each save changes only the lines of what changed since,
+/// so a person's comments stay (and coe says so when one cannot).
+struct InPlace<'p> {
+    path: &'p std::path::Path,
+    text: String,
+    coe: Coe,
+}
+
+impl<'p> InPlace<'p> {
+    fn read(repo: &crate::config::Repo, path: &'p std::path::Path, coe: &Coe) -> Result<Self> {
+        let text =
+            store::read_text(path).map_err(|e| store::file_error(repo.relative(path), &e))?;
+        Ok(InPlace {
+            path,
+            text,
+            coe: coe.clone(),
+        })
+    }
+
+    fn write(&mut self, coe: &Coe) -> Result<()> {
+        if *coe == self.coe {
+            return Ok(());
+        }
+        store::save_changes(self.path, &self.text, &self.coe, coe)?;
+        self.text = store::read_text(self.path)
+            .map_err(|e| anyhow::anyhow!("reading {} back: {e}", self.path.display()))?;
+        self.coe = coe.clone();
+        Ok(())
+    }
 }
 
 /// What `coe edit` walks.

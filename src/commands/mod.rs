@@ -5,6 +5,7 @@ pub mod check;
 pub mod close;
 pub mod completions;
 pub mod edit;
+pub mod in_editor;
 pub mod init;
 pub mod list;
 pub mod load;

@@ -37,6 +37,15 @@ pub struct NewArgs {
     #[arg(long)]
     pub no_input: bool,
 
+    /// Write the COE as YAML in $VISUAL/$EDITOR instead of answering questions (default
+    /// with `editor: true` in .coe.yaml or COE_EDITOR_MODE=1)
+    #[arg(long, conflicts_with_all = ["no_input", "no_editor"])]
+    pub editor: bool,
+
+    /// Answer questions even when `editor: true` or COE_EDITOR_MODE=1 says otherwise
+    #[arg(long)]
+    pub no_editor: bool,
+
     /// One line that names the incident (the id is made from it)
     #[arg(long, value_name = "TEXT", help_heading = "Metadata")]
     pub title: Option<String>,
@@ -115,11 +124,15 @@ pub struct NewArgs {
 /// Runs `coe new`.
 pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    if !args.no_input && !prompt::is_interactive() {
+    let in_editor = !args.no_input && super::in_editor::wanted(args.editor, args.no_editor, &repo);
+    if !args.no_input && !in_editor && !prompt::is_interactive() {
         return Err(prompt::not_a_terminal("new"));
     }
     ctx.check_identity(&repo)?;
     let (mut coe, started_known) = from_flags(&args, &repo)?;
+    if in_editor {
+        return super::in_editor::new(ctx, &repo, coe, started_known);
+    }
 
     if args.no_input {
         if coe.title.is_empty() {
@@ -199,7 +212,9 @@ pub fn interview(
         ));
     };
     coe.id = id;
-    conclude(ctx, repo, p, coe, &path, "new COE")?;
+    conclude(ctx, repo, p, coe, &path, "new COE", &mut |c| {
+        store::save(&path, c)
+    })?;
     Ok(path)
 }
 
@@ -211,6 +226,7 @@ pub fn conclude(
     coe: &mut Coe,
     path: &Path,
     verb: &str,
+    write: &mut dyn FnMut(&Coe) -> Result<()>,
 ) -> Result<()> {
     let missing = coe.missing(&repo.config);
     p.say("");
@@ -239,7 +255,7 @@ pub fn conclude(
             ));
         }
     }
-    store::save(path, coe)?;
+    write(coe)?;
     let state = if missing.is_empty() {
         coe.status.as_str()
     } else {
@@ -287,7 +303,17 @@ pub(super) fn draft_note(repo: &Repo, path: &Path, id: &str, what: &str) -> Stri
 /// Writes a new COE file under a free id: `date-slug`, then `-2`, `-3`, ... The file is
 /// created exclusively, so concurrent writers never take the same id.
 pub fn create_file(repo: &Repo, coe: &mut Coe) -> Result<PathBuf> {
+    create_file_with(repo, coe, &|c| Ok(crate::format::to_yaml(c)))
+}
+
+/// [`create_file`], with the file's text made by `render` from the COE with its id.
+pub fn create_file_with(
+    repo: &Repo,
+    coe: &mut Coe,
+    render: &dyn Fn(&Coe) -> Result<String>,
+) -> Result<PathBuf> {
     let base = coe::make_id(&coe.incident.started, &coe.title);
+    store::create_parent(&repo.coe_path(&base))?;
     for n in 1..10_000 {
         let id = if n == 1 {
             base.clone()
@@ -299,7 +325,7 @@ pub fn create_file(repo: &Repo, coe: &mut Coe) -> Result<PathBuf> {
             continue;
         }
         coe.id = id;
-        match store::create(&path, coe) {
+        match store::write_atomic(&path, render(coe)?.as_bytes(), false) {
             Ok(()) => return Ok(path),
             Err(e)
                 if e.downcast_ref::<std::io::Error>()

@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod demo;
 mod ecosystem;
+mod editor;
 mod init;
 mod list;
 mod minimal_diff;

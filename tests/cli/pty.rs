@@ -428,9 +428,13 @@ fn new_with_every_answer_as_flags_asks_only_the_final_confirmation() {
 fn edit_changes_one_item_without_retyping_the_others() {
     let env = TestEnv::new();
     let id = "2026-11-22-checkout-latency";
+    // A reviewer's comment, which the edits keep.
     env.write(
         &format!("coes/{id}.yaml"),
-        crate::common::complete_coe(id, "2026-11-22T09:58:00Z"),
+        crate::common::complete_coe(id, "2026-11-22T09:58:00Z").replace(
+            "  whys:\n",
+            "  # Reviewer: is the pool size the root cause?\n  whys:\n",
+        ),
     );
     env.git(&["add", "."]);
     env.git(&["commit", "-qm", "add"]);
@@ -489,4 +493,7 @@ fn edit_changes_one_item_without_retyping_the_others() {
         ],
         "{diff}"
     );
+    assert!(env
+        .read(&format!("coes/{id}.yaml"))
+        .contains("  # Reviewer: is the pool size the root cause?\n"));
 }
