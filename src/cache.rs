@@ -26,7 +26,7 @@ use git2::Oid;
 use sha1::{Digest as _, Sha1};
 
 use crate::coe::Coe;
-use crate::format::ParseError;
+use crate::store::LoadError;
 
 /// Bumped whenever the pack layout or the meaning of its entries changes.
 pub const CACHE_VERSION: u32 = 1;
@@ -218,7 +218,7 @@ pub struct Session<'a> {
 #[derive(Debug)]
 pub struct Parsed {
     /// The COE, or why it could not be read.
-    pub result: Result<Coe, ParseError>,
+    pub result: Result<Coe, LoadError>,
     entry: Option<(Oid, Entry)>,
 }
 
@@ -258,8 +258,8 @@ impl<'a> Session<'a> {
 
     /// Parses a file's text (or passes on why it could not be read); a COE is kept for the
     /// new pack under `oid`, the object id of the bytes the text came from.
-    pub fn parse(&self, oid: Option<Oid>, text: Result<String, ParseError>) -> Parsed {
-        let result = text.and_then(|text| crate::format::parse(&text));
+    pub fn parse(&self, oid: Option<Oid>, text: Result<String, LoadError>) -> Parsed {
+        let result = text.and_then(|text| Ok(crate::format::parse(&text)?));
         let entry = match (&result, oid) {
             (Ok(coe), Some(oid)) if self.is_enabled() => {
                 encode_coe(coe).map(|bytes| (oid, Entry::New(bytes)))

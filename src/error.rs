@@ -1,36 +1,42 @@
 //! Errors the user can act on, and how `main` reports any error: once, without `Debug`
-//! output or a backtrace, with a hint where one helps.
+//! output or a backtrace, with a hint where one helps, and with the exit status
+//! [`classify`] gives it.
 
 use std::fmt;
 use std::process::ExitCode;
+
+use crate::exit_codes::ExitStatus;
 
 /// An error caused by the user's input or environment, with an optional hint.
 #[derive(Debug)]
 pub struct UserError {
     message: String,
     hint: Option<String>,
-    code: u8,
+    status: ExitStatus,
 }
 
 impl UserError {
-    /// An error with exit code 2.
+    /// A usage, configuration or input error ([`ExitStatus::Usage`]).
     pub fn new(message: impl Into<String>) -> Self {
         UserError {
             message: message.into(),
             hint: None,
-            code: 2,
+            status: ExitStatus::Usage,
+        }
+    }
+
+    /// The input was read and found wanting ([`ExitStatus::Findings`]), such as `coe close`
+    /// of an incomplete COE.
+    pub fn findings(message: impl Into<String>) -> Self {
+        UserError {
+            status: ExitStatus::Findings,
+            ..UserError::new(message)
         }
     }
 
     /// Adds a hint ("run `coe init` first").
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
-        self
-    }
-
-    /// Sets the exit code.
-    pub fn code(mut self, code: u8) -> Self {
-        self.code = code;
         self
     }
 }
@@ -55,15 +61,34 @@ impl fmt::Display for Interrupted {
 
 impl std::error::Error for Interrupted {}
 
-/// Prints an error as `error: ...`, its causes, and a hint; returns the exit code.
-pub fn report(err: &anyhow::Error) -> ExitCode {
+/// The exit status for an error: a [`UserError`] anywhere in the chain decides it; an
+/// interrupt is [`ExitStatus::Interrupted`]; a broken pipe (`coe list | head`) is success;
+/// anything else is a failure coe did not expect, [`ExitStatus::Internal`].
+pub fn classify(err: &anyhow::Error) -> ExitStatus {
     if is_broken_pipe(err) {
-        return ExitCode::SUCCESS;
+        ExitStatus::Success
+    } else if err.downcast_ref::<Interrupted>().is_some() {
+        ExitStatus::Interrupted
+    } else if let Some(user) = err.chain().find_map(|e| e.downcast_ref::<UserError>()) {
+        user.status
+    } else {
+        ExitStatus::Internal
     }
-    if err.downcast_ref::<Interrupted>().is_some() {
-        return ExitCode::from(130);
+}
+
+/// The hint under an internal error (`error: internal error: ...`), so it is not mistaken
+/// for a mistake of the user's.
+pub const INTERNAL_HINT: &str = "coe did not expect this failure; unless it is a problem of \
+     this machine (a full disk, permissions), please report it as a bug, with the command you ran";
+
+/// Prints an error as `error: ...` (`error: internal error: ...` for a failure coe did not
+/// expect), its causes, and a hint; returns the exit code.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let status = classify(err);
+    if matches!(status, ExitStatus::Success | ExitStatus::Interrupted) {
+        return status.into();
     }
-    let message = describe(err.as_ref());
+    let mut message = describe(err.as_ref());
     let mut causes: Vec<String> = Vec::new();
     for cause in err.chain().skip(1) {
         let cause = describe(cause);
@@ -72,9 +97,18 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
             causes.push(cause);
         }
     }
-    let user = err.chain().find_map(|e| e.downcast_ref::<UserError>());
-    crate::ui::error(&message, &causes, user.and_then(|u| u.hint.as_deref()));
-    ExitCode::from(user.map_or(2, |u| u.code))
+    if status == ExitStatus::Internal {
+        message = format!("internal error: {message}");
+    }
+    let hint = match status {
+        ExitStatus::Internal => Some(INTERNAL_HINT),
+        _ => err
+            .chain()
+            .find_map(|e| e.downcast_ref::<UserError>())
+            .and_then(|u| u.hint.as_deref()),
+    };
+    crate::ui::error(&message, &causes, hint);
+    status.into()
 }
 
 /// An error's own message: libgit2's without the `; class=Odb (9)` it appends.
@@ -113,11 +147,21 @@ mod tests {
     }
 
     #[test]
-    fn user_errors_keep_their_code_through_context() {
-        let err: anyhow::Result<()> = Err(UserError::new("nope").code(1).into());
+    fn user_errors_keep_their_status_through_context() {
+        let err: anyhow::Result<()> = Err(UserError::findings("nope").into());
         let err = err.context("while checking").unwrap_err();
-        assert_eq!(report(&err), ExitCode::from(1));
-        assert_eq!(report(&anyhow::anyhow!("plain")), ExitCode::from(2));
-        assert_eq!(report(&Interrupted.into()), ExitCode::from(130));
+        assert_eq!(classify(&err), ExitStatus::Findings);
+        assert_eq!(report(&err), ExitStatus::Findings.into());
+        let usage: anyhow::Error = UserError::new("bad flag").into();
+        assert_eq!(classify(&usage), ExitStatus::Usage);
+        assert_eq!(classify(&Interrupted.into()), ExitStatus::Interrupted);
+    }
+
+    #[test]
+    fn an_unclassified_error_is_internal() {
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let err = anyhow::Error::from(io).context("writing coes/x.yaml");
+        assert_eq!(classify(&err), ExitStatus::Internal);
+        assert_eq!(report(&err), ExitStatus::Internal.into());
     }
 }

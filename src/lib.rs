@@ -13,6 +13,7 @@ pub mod commands;
 pub mod config;
 pub mod editor;
 pub mod error;
+pub mod exit_codes;
 pub mod format;
 pub mod git;
 pub mod interview;
@@ -33,11 +34,6 @@ use std::process::ExitCode;
 
 /// Runs coe with these arguments and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    // anyhow captures a backtrace for every error when RUST_BACKTRACE is set; coe's errors
-    // are messages for users, never backtraces, and capturing costs time on bad input.
-    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
-        std::env::set_var("RUST_LIB_BACKTRACE", "0");
-    }
     let cli = match cli::Cli::try_parse_args(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -46,7 +42,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
                     ExitCode::SUCCESS
                 }
-                _ => ExitCode::from(2),
+                _ => exit_codes::ExitStatus::Usage.into(),
             };
         }
     };

@@ -220,6 +220,6 @@ pub fn install_interrupt_handler() {
         if let Some(note) = note.as_mut().ok().and_then(|n| n.take()) {
             let _ = term.write_line(&note);
         }
-        std::process::exit(130);
+        std::process::exit(crate::exit_codes::ExitStatus::Interrupted.code().into());
     });
 }

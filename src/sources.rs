@@ -4,11 +4,12 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 use crate::cache::{Cache, Parsed, Session};
 use crate::config::{Config, CONFIG_FILE};
+use crate::error::UserError;
 use crate::progress::Progress;
 use crate::store::{self, Loaded, MAX_FILE_BYTES};
 
@@ -30,7 +31,10 @@ impl RepoSource {
             _ => (None, spec),
         };
         if dir.trim().is_empty() {
-            bail!("`{spec}` names no directory; give a repository as [NAME=]DIR");
+            return Err(UserError::new(format!(
+                "`{spec}` names no directory; give a repository as [NAME=]DIR"
+            ))
+            .into());
         }
         let path = base.join(dir);
         let name = match name {
@@ -140,7 +144,7 @@ struct Listing {
 
 fn open(path: &Path) -> Result<git2::Repository> {
     if !path.exists() {
-        bail!("{}: no such directory", path.display());
+        return Err(UserError::new(format!("{}: no such directory", path.display())).into());
     }
     git2::Repository::open_ext(
         path,
@@ -178,16 +182,19 @@ fn list_head(repo: &git2::Repository, opened_at: &Path) -> Result<Option<Listing
                     .location()
                     .map(|l| format!(":{}", l.line()))
                     .unwrap_or_default();
-                anyhow::anyhow!(
+                UserError::new(format!(
                     "{config_path}{at} on HEAD: invalid configuration: {}",
                     crate::format::strip_location(&e.to_string())
-                )
+                ))
             })?
         }
         Err(_) => Config::default(),
     };
-    let dir = tree_dir(&config.dir)
-        .with_context(|| format!("{config_path} on HEAD: `dir` leaves the repository"))?;
+    let dir = tree_dir(&config.dir).ok_or_else(|| {
+        UserError::new(format!(
+            "{config_path} on HEAD: `dir` leaves the repository"
+        ))
+    })?;
     let dir = format!("{prefix}{dir}");
     let coe_tree = match tree.get_path(Path::new(dir.trim_end_matches('/'))) {
         Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => repo
@@ -253,16 +260,8 @@ fn tree_dir(dir: &Path) -> Option<String> {
 }
 
 /// A blob's content as text, with the checks a file gets (size, UTF-8).
-fn read_blob(
-    repo: &Option<git2::Repository>,
-    oid: git2::Oid,
-) -> Result<String, crate::format::ParseError> {
-    let fail = |message: String| crate::format::ParseError {
-        message,
-        line: None,
-        column: None,
-        field: None,
-    };
+fn read_blob(repo: &Option<git2::Repository>, oid: git2::Oid) -> Result<String, store::LoadError> {
+    let fail = store::LoadError::Read;
     let repo = repo
         .as_ref()
         .ok_or_else(|| fail("cannot open the repository".into()))?;
@@ -271,7 +270,7 @@ fn read_blob(
         .read_header(oid)
         .map_err(|e| fail(format!("cannot read blob {oid}: {}", e.message())))?;
     if size as u64 > MAX_FILE_BYTES {
-        return Err(store::too_large());
+        return Err(store::LoadError::TooLarge);
     }
     let object = odb
         .read(oid)

@@ -11,6 +11,46 @@ use crate::cache::{Cache, Parsed, Session};
 use crate::coe::Coe;
 use crate::config::Repo;
 use crate::format::{self, ParseError};
+
+/// Why a COE file could not be loaded: reading it failed, it is no text coe reads, or its
+/// text is not a valid COE.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file (or git blob) could not be read; the message says why.
+    #[error("cannot read: {0}")]
+    Read(String),
+    /// Larger than [`MAX_FILE_BYTES`].
+    #[error("the file is larger than {} KiB; a COE file is a few KiB", MAX_FILE_BYTES / 1024)]
+    TooLarge,
+    /// Not UTF-8 from this 1-based line on.
+    #[error("the file is not valid UTF-8 text")]
+    NotUtf8 {
+        /// Where the text stops being UTF-8.
+        line: usize,
+    },
+    /// Read, but not a valid COE.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+impl LoadError {
+    /// The 1-based line at fault, where known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            LoadError::Read(_) | LoadError::TooLarge => None,
+            LoadError::NotUtf8 { line } => Some(*line),
+            LoadError::Parse(e) => e.line,
+        }
+    }
+
+    /// The dotted path of the field at fault, where known.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            LoadError::Read(_) | LoadError::TooLarge | LoadError::NotUtf8 { .. } => None,
+            LoadError::Parse(e) => e.field.as_deref(),
+        }
+    }
+}
 use crate::progress::Progress;
 
 /// Files larger than this are refused: a COE is a few kilobytes, and the limit bounds the
@@ -27,7 +67,7 @@ pub struct Loaded {
     /// The file.
     pub path: PathBuf,
     /// The COE, or why it could not be read.
-    pub result: Result<Coe, ParseError>,
+    pub result: Result<Coe, LoadError>,
 }
 
 /// The COE files in the repository's COE directory, sorted by name. A missing directory
@@ -71,71 +111,46 @@ pub fn load_all(repo: &Repo) -> Result<Vec<Loaded>> {
     Ok(load_files(&list_files(repo)?))
 }
 
-/// A user error for a file that failed to parse: `path:line: field: message`.
-pub fn file_error(path: &Path, e: &ParseError) -> crate::error::UserError {
+/// A user error for a file that failed to load: `path:line: field: message`.
+pub fn file_error(path: &Path, e: &LoadError) -> crate::error::UserError {
     crate::error::UserError::new(describe(path, e))
 }
 
 /// `path:line: field: message`.
-pub fn describe(path: &Path, e: &ParseError) -> String {
-    let line = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-    let field = e
-        .field
-        .as_deref()
-        .map(|f| format!("{f}: "))
-        .unwrap_or_default();
-    format!("{}{line}: {field}{}", path.display(), e.message)
+pub fn describe(path: &Path, e: &LoadError) -> String {
+    let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
+    let field = e.field().map(|f| format!("{f}: ")).unwrap_or_default();
+    format!("{}{line}: {field}{e}", path.display())
 }
 
 /// Reads and parses one COE file, with the size and encoding checks.
-pub fn load_file(path: &Path) -> Result<Coe, ParseError> {
+pub fn load_file(path: &Path) -> Result<Coe, LoadError> {
     let text = read_text(path)?;
-    format::parse(&text)
+    Ok(format::parse(&text)?)
 }
 
 /// Reads a file as UTF-8 text, refusing oversized and non-UTF-8 files.
-pub fn read_text(path: &Path) -> Result<String, ParseError> {
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
     decode_text(read_bytes(path)?)
 }
 
-fn read_error(message: String, line: Option<usize>) -> ParseError {
-    ParseError {
-        message,
-        line,
-        column: None,
-        field: None,
-    }
-}
-
 /// Reads a file's bytes, refusing files larger than [`MAX_FILE_BYTES`].
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ParseError> {
-    let file =
-        std::fs::File::open(path).map_err(|e| read_error(format!("cannot read: {e}"), None))?;
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let file = std::fs::File::open(path).map_err(|e| LoadError::Read(e.to_string()))?;
     let mut bytes = Vec::new();
     use std::io::Read as _;
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| read_error(format!("cannot read: {e}"), None))?;
+        .map_err(|e| LoadError::Read(e.to_string()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large());
+        return Err(LoadError::TooLarge);
     }
     Ok(bytes)
 }
 
-/// The error for a file (or blob) larger than [`MAX_FILE_BYTES`].
-pub fn too_large() -> ParseError {
-    read_error(
-        format!(
-            "the file is larger than {} KiB; a COE file is a few KiB",
-            MAX_FILE_BYTES / 1024
-        ),
-        None,
-    )
-}
-
 /// A file's bytes as text: a byte-order mark dropped, anything but UTF-8 refused with the
 /// line where it stops being UTF-8.
-pub fn decode_text(mut bytes: Vec<u8>) -> Result<String, ParseError> {
+pub fn decode_text(mut bytes: Vec<u8>) -> Result<String, LoadError> {
     // A byte-order mark (some Windows editors add one) is not part of the YAML.
     if bytes.starts_with(b"\xef\xbb\xbf") {
         bytes.drain(..3);
@@ -143,7 +158,7 @@ pub fn decode_text(mut bytes: Vec<u8>) -> Result<String, ParseError> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        read_error("the file is not valid UTF-8 text".into(), Some(line))
+        LoadError::NotUtf8 { line }
     })
 }
 
@@ -632,9 +647,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big.yaml");
         std::fs::write(&big, vec![b'a'; (MAX_FILE_BYTES + 10) as usize]).unwrap();
-        assert!(read_text(&big).unwrap_err().message.contains("larger than"));
+        assert!(matches!(read_text(&big), Err(LoadError::TooLarge)));
         let bin = dir.path().join("bin.yaml");
         std::fs::write(&bin, b"version: 1\nid: \xff\xfe\n").unwrap();
-        assert_eq!(read_text(&bin).unwrap_err().line, Some(2));
+        assert_eq!(read_text(&bin).unwrap_err().line(), Some(2));
     }
 }

@@ -185,7 +185,12 @@ fn check_file(path: &Path, repo: &Repo, rules: &rules::Rules) -> Checked {
     let text = match store::read_text(path) {
         Ok(text) => text,
         Err(e) => {
-            let finding = parse_finding(&display, e.message, e.field, e.line);
+            let finding = parse_finding(
+                &display,
+                e.to_string(),
+                e.field().map(String::from),
+                e.line(),
+            );
             return Checked {
                 path: path.to_path_buf(),
                 display,

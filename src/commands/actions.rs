@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use super::load::finish;
 use super::Context;
 use crate::coe::{plural, ActionStatus, Coe};
+use crate::exit_codes::ExitStatus;
 use crate::report::rollup::ActionRow;
 use crate::report::table::{Cell, Table};
 use crate::ui::{self, style};
@@ -161,7 +162,7 @@ pub fn run(ctx: &Context, args: ActionsArgs) -> Result<ExitCode> {
             format!("{overdue} corrective actions are overdue")
         };
         ui::error(&what, &[], None);
-        return Ok(ExitCode::from(1));
+        return Ok(ExitStatus::Findings.into());
     }
     Ok(ExitCode::SUCCESS)
 }

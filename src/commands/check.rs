@@ -11,6 +11,7 @@ use crate::check::output::{self, Format};
 use crate::check::{self, incidents, Counts};
 use crate::config::Repo;
 use crate::error::UserError;
+use crate::exit_codes::ExitStatus;
 use crate::{store, ui};
 
 /// Validate COE files; fail when one is broken or an incident lacks a complete COE
@@ -110,7 +111,7 @@ pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
         counts,
     ));
     Ok(if counts.errors > 0 {
-        ExitCode::from(1)
+        ExitStatus::Findings.into()
     } else {
         ExitCode::SUCCESS
     })

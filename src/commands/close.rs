@@ -35,13 +35,12 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
                 )
             })
             .collect();
-        return Err(UserError::new(format!(
+        return Err(UserError::findings(format!(
             "{} is not complete, so it cannot be closed:\n{}",
             repo.relative(&path).display(),
             list.join("\n")
         ))
         .hint(format!("run `coe edit {}` to answer the rest", coe.id))
-        .code(1)
         .into());
     }
     // Complete is not enough: a COE that `coe check` rejects (a category not configured,
@@ -60,7 +59,7 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
             })
             .collect();
     if !errors.is_empty() {
-        return Err(UserError::new(format!(
+        return Err(UserError::findings(format!(
             "{} has errors, so it cannot be closed:\n{}",
             repo.relative(&path).display(),
             errors.join("\n")
@@ -69,7 +68,6 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
             "fix them (`coe edit {}` or by hand), then close it",
             coe.id
         ))
-        .code(1)
         .into());
     }
     if coe.status == Status::Closed {

@@ -13,6 +13,7 @@ use crate::cache::Cache;
 use crate::coe::Coe;
 use crate::config::{Repo, CONFIG_FILE};
 use crate::error::UserError;
+use crate::exit_codes::ExitStatus;
 use crate::progress::Progress;
 use crate::report::rollup::Unreadable;
 use crate::sources::RepoSource;
@@ -162,11 +163,11 @@ fn split(
             Err(e) => {
                 let file = loaded.path.strip_prefix(root).unwrap_or(&loaded.path);
                 warnings.push(format!("cannot read {}", store::describe(file, &e)));
-                let line = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
-                let field = e.field.map(|f| format!("{f}: ")).unwrap_or_default();
+                let line = e.line().map(|l| format!("line {l}: ")).unwrap_or_default();
+                let field = e.field().map(|f| format!("{f}: ")).unwrap_or_default();
                 unreadable.push(Unreadable {
                     file: file.display().to_string(),
-                    error: format!("{line}{field}{}", e.message),
+                    error: format!("{line}{field}{e}"),
                 });
             }
         }
@@ -207,5 +208,5 @@ pub fn finish(unreadable: &[Unreadable], what: &str) -> ExitCode {
         &[],
         Some(hint),
     );
-    ExitCode::from(2)
+    ExitStatus::Usage.into()
 }

@@ -11,6 +11,7 @@ use crate::coe::{
 };
 use crate::config::Repo;
 use crate::error::{Interrupted, UserError};
+use crate::exit_codes::ExitStatus;
 use crate::interview;
 use crate::prompt::{self, Prompter};
 use crate::times::Placed;
@@ -285,7 +286,7 @@ pub fn finish(result: Result<PathBuf>) -> Result<ExitCode> {
             if let Some(note) = prompt::take_draft_note() {
                 ui::note(format!("\n{note}"));
             }
-            Ok(ExitCode::from(130))
+            Ok(ExitStatus::Interrupted.into())
         }
         Err(e) => Err(e),
     }

@@ -157,3 +157,25 @@ fn ids_may_be_a_unique_prefix_or_the_files_path() {
         &["`2026-11-22-checkout` is the start of 2 COE ids: 2026-11-22-checkout-errors, 2026-11-22-checkout-latency", "type more of the id"],
     );
 }
+
+/// A user's mistake and a failure coe did not expect both exit 2, but only the second says
+/// "internal error" (and asks for a bug report); the first never does.
+#[test]
+fn internal_errors_are_told_apart_from_usage_errors() {
+    let env = TestEnv::new();
+    let usage = env.coe(&["show", "2026-01-01-nothing"]).output().unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(!env.transcript(&usage).contains("internal error"));
+
+    // The COE directory is a file: reading it fails in a way no command anticipates.
+    std::fs::remove_dir_all(env.root.join("coes")).unwrap();
+    env.write("coes", "not a directory");
+    let out = env.coe(&["list"]).output().unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("error: internal error: reading directory")
+            && text.contains("please report it as a bug"),
+        "{text}"
+    );
+}

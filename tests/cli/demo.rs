@@ -38,7 +38,11 @@ fn demo_coes() -> Vec<(PathBuf, String, Coe)> {
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap();
             let coe = coe::format::parse(&text).unwrap_or_else(|e| {
-                panic!("{}: {}", path.display(), coe::store::describe(&path, &e))
+                panic!(
+                    "{}: {}",
+                    path.display(),
+                    coe::store::describe(&path, &e.into())
+                )
             });
             (path, text, coe)
         })
