@@ -80,6 +80,11 @@ impl<'a> Walk<'a> {
         self.p
     }
 
+    /// Saves the COE (once its title and start time are known), saying what was saved.
+    pub fn save(&mut self, coe: &Coe, what: &str) -> Result<()> {
+        self.saved(coe, what)
+    }
+
     fn saved(&mut self, coe: &Coe, what: &str) -> Result<()> {
         if self.ready {
             (self.save)(coe, what)?;

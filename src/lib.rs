@@ -25,6 +25,7 @@ pub mod report;
 pub mod sources;
 pub mod store;
 pub mod templates;
+pub mod timeline_import;
 pub mod times;
 pub mod ui;
 pub(crate) mod yaml_edit;

@@ -97,6 +97,11 @@ impl Clock {
         text.parse()
     }
 
+    /// The stamp of an instant, written with this zone's offset.
+    pub fn at(&self, at: jiff::Timestamp) -> Result<Stamp, String> {
+        self.stamp(at.to_zoned_datetime(self.zone.clone()).datetime())
+    }
+
     /// Parses RFC 3339 (any offset, kept as written), `YYYY-MM-DD HH:MM` in this zone, or,
     /// given a day, `HH:MM` on that day.
     pub fn parse(&self, text: &str, day: Option<Date>) -> Result<Stamp, String> {

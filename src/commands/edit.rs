@@ -9,6 +9,7 @@ use super::Context;
 use crate::coe::Coe;
 use crate::error::UserError;
 use crate::interview::{Mode, Walk};
+use crate::prompt::Prompter as _;
 use crate::questions::QUESTIONS;
 use crate::{prompt, store, ui};
 
@@ -46,12 +47,21 @@ pub struct EditArgs {
     /// Answer questions even when `editor: true` or COE_EDITOR_MODE=1 says otherwise
     #[arg(long)]
     pub no_editor: bool,
+
+    /// Add timeline entries from FILE (CSV/TSV `time,event`, a Slack channel export's day
+    /// file, PagerDuty log entries JSON), clipped to the incident; shown and confirmed
+    /// first, then committed
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["question", "all", "editor"])]
+    pub timeline: Option<std::path::PathBuf>,
 }
 
 /// Runs `coe edit`.
 pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let (path, mut coe) = store::load_by_id(&repo, &args.id)?;
+    if let Some(file) = &args.timeline {
+        return import(ctx, &repo, &path, coe, file);
+    }
     let explicit = args.question.is_some() || args.all;
     if !explicit && super::in_editor::wanted(args.editor, args.no_editor, &repo) {
         ctx.check_identity(&repo)?;
@@ -140,6 +150,57 @@ impl<'p> InPlace<'p> {
         self.coe = coe.clone();
         Ok(())
     }
+}
+
+/// `coe edit ID --timeline FILE`: the file's entries added to the timeline, after the
+/// person has seen them (and confirmed, at a terminal); only the timeline's lines change.
+fn import(
+    ctx: &Context,
+    repo: &crate::config::Repo,
+    path: &std::path::Path,
+    coe: Coe,
+    file: &std::path::Path,
+) -> Result<ExitCode> {
+    let imported = super::new::import_timeline(repo, &coe, file)?;
+    super::new::show_import(&imported, file);
+    if prompt::is_interactive() {
+        let mut p = prompt::TerminalPrompter::default();
+        prompt::install_interrupt_handler();
+        if !p.confirm("Add these to the timeline?", true)? {
+            ui::note(format!(
+                "{} was not changed.",
+                repo.relative(path).display()
+            ));
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    ctx.check_identity(repo)?;
+    let mut updated = coe.clone();
+    let added =
+        crate::timeline_import::merge(&mut updated.what_happened.timeline, &imported.entries);
+    if added == 0 {
+        ui::note("Every entry is in the timeline already; nothing changed.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    InPlace::read(repo, path, &coe)?.write(&updated)?;
+    ui::status(
+        "Saved",
+        format!(
+            "{} ({} added to the timeline)",
+            repo.relative(path).display(),
+            crate::coe::plural(added, "entry", "entries")
+        ),
+    );
+    ctx.commit(
+        repo,
+        &[path.to_path_buf()],
+        &format!(
+            "coe: edit {} (timeline imported from {})",
+            coe.id,
+            imported.source.name()
+        ),
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What `coe edit` walks.

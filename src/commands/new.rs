@@ -14,6 +14,7 @@ use crate::error::{Interrupted, UserError};
 use crate::exit_codes::ExitStatus;
 use crate::interview;
 use crate::prompt::{self, Prompter};
+use crate::timeline_import;
 use crate::times::Placed;
 use crate::{store, ui};
 
@@ -46,6 +47,11 @@ pub struct NewArgs {
     /// Answer questions even when `editor: true` or COE_EDITOR_MODE=1 says otherwise
     #[arg(long)]
     pub no_editor: bool,
+
+    /// Import the timeline from FILE: CSV/TSV `time,event`, a Slack channel export's day
+    /// file, or PagerDuty log entries JSON; clipped to the incident and shown first
+    #[arg(long, value_name = "FILE")]
+    pub timeline: Option<PathBuf>,
 
     /// One line that names the incident (the id is made from it)
     #[arg(long, value_name = "TEXT", help_heading = "Metadata")]
@@ -131,6 +137,21 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
     }
     ctx.check_identity(&repo)?;
     let (mut coe, started_known) = from_flags(&args, &repo)?;
+    if let Some(file) = &args.timeline {
+        // Read it now, so a file coe cannot read stops everything before anything is
+        // written; it is clipped again once the start time is known.
+        let imported = import_timeline(&repo, &coe, file)?;
+        if started_known || args.no_input || in_editor {
+            if !started_known {
+                return Err(UserError::new(
+                    "--timeline needs --started here: the timeline is clipped to the incident",
+                )
+                .into());
+            }
+            show_import(&imported, file);
+            timeline_import::merge(&mut coe.what_happened.timeline, &imported.entries);
+        }
+    }
     if in_editor {
         return super::in_editor::new(ctx, &repo, coe, started_known);
     }
@@ -158,8 +179,53 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
         "Interrupted before the title and start time were answered; nothing was written.",
     );
     prompt::install_interrupt_handler();
-    let result = interview(ctx, &repo, &mut p, &mut coe, started_known);
+    let timeline = args.timeline.filter(|_| !started_known);
+    let result = interview(
+        ctx,
+        &repo,
+        &mut p,
+        &mut coe,
+        started_known,
+        timeline.as_deref(),
+    );
     finish(result)
+}
+
+/// Reads a `--timeline` file, clipped to the COE's incident.
+pub(super) fn import_timeline(
+    repo: &Repo,
+    coe: &Coe,
+    file: &Path,
+) -> Result<timeline_import::Imported> {
+    let inc = &coe.incident;
+    timeline_import::import(
+        file,
+        &repo.config.clock(),
+        &inc.started,
+        inc.resolved.as_ref().or(inc.mitigated.as_ref()),
+        repo.config.timeline_margin,
+    )
+}
+
+/// Shows what a `--timeline` file gave.
+pub(super) fn show_import(imported: &timeline_import::Imported, file: &Path) {
+    ui::note(format!(
+        "{} from {} ({}){}:",
+        coe::plural(imported.entries.len(), "timeline entry", "timeline entries"),
+        file.display(),
+        imported.source.name(),
+        if imported.outside > 0 {
+            format!(
+                "; {} outside the incident window left out",
+                imported.outside
+            )
+        } else {
+            String::new()
+        }
+    ));
+    for e in &imported.entries {
+        ui::note(format!("  {}  {}", e.at, e.event));
+    }
 }
 
 /// The interactive part: the metadata (the file is created as soon as the title and start
@@ -170,6 +236,7 @@ pub fn interview(
     p: &mut dyn Prompter,
     coe: &mut Coe,
     started_known: bool,
+    timeline: Option<&Path>,
 ) -> Result<PathBuf> {
     p.say(&format!(
         "New COE in {}. Every answer is saved as you go; Ctrl-C keeps them.",
@@ -205,7 +272,19 @@ pub fn interview(
             started_known,
             &mut save,
         );
-        walk.run(coe, true, &[1, 2, 3, 4, 5, 6, 7])?;
+        walk.metadata(coe)?;
+        if let Some(file) = timeline {
+            let imported = import_timeline(repo, coe, file)?;
+            show_import(&imported, file);
+            if walk
+                .prompter()
+                .confirm("Add these to the timeline?", true)?
+            {
+                timeline_import::merge(&mut coe.what_happened.timeline, &imported.entries);
+                walk.save(coe, "the imported timeline")?;
+            }
+        }
+        walk.run(coe, false, &[1, 2, 3, 4, 5, 6, 7])?;
     }
     let Some((path, id)) = file else {
         return Err(anyhow::anyhow!(

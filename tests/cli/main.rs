@@ -19,3 +19,4 @@ mod report;
 mod repos;
 mod roundtrip;
 mod show;
+mod timeline_import;
