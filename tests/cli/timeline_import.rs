@@ -99,7 +99,10 @@ fn pagerduty_log_entries_use_their_summary_or_type() {
             "2017-02-01T02:30:00Z  Resolved by Jane Doe",
         ]
     );
-    assert!(said.contains("(PagerDuty log entries); 1 outside"), "{said}");
+    assert!(
+        said.contains("(PagerDuty log entries); 1 outside"),
+        "{said}"
+    );
 }
 
 #[test]
