@@ -64,7 +64,7 @@ pub fn import(
     end: Option<&Stamp>,
     margin: TimelineMargin,
 ) -> Result<Imported> {
-    let text = crate::store::read_text(path).map_err(|e| fail(path, &e.message))?;
+    let text = crate::store::read_text(path).map_err(|e| fail(path, &e.to_string()))?;
     let (source, mut entries) = parse(&text, clock, started).map_err(|e| fail(path, &e))?;
     entries.sort_by_key(|e| e.at.at());
     let from = started.at() - jiff::SignedDuration::from_mins(i64::from(margin.before));
