@@ -27,6 +27,7 @@ pub mod store;
 pub mod templates;
 pub mod timeline_import;
 pub mod times;
+pub mod tracker;
 pub mod ui;
 pub(crate) mod yaml_edit;
 
