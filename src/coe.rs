@@ -653,6 +653,14 @@ impl Coe {
         add_days(self.incident.started.date(), i64::from(config.due_days))
     }
 
+    /// When `action` (one of this COE's) is due: its own `due`, else the default
+    /// `action_due_days` gives its kind or this COE's severity.
+    pub fn action_due(&self, action: &CorrectiveAction, config: &Config) -> Option<Date> {
+        action.due.or_else(|| {
+            config.default_action_due(action.kind, &self.severity, self.incident.started.date())
+        })
+    }
+
     /// Whole days past [`Coe::due_date`] on `today`, when it is past.
     pub fn days_late(&self, config: &Config, today: Date) -> Option<i64> {
         let due = self.due_date(config);

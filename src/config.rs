@@ -72,6 +72,12 @@ pub struct Config {
     /// How far outside the incident an imported timeline reaches: minutes before `started`
     /// and after `resolved` (or `mitigated`).
     pub timeline_margin: TimelineMargin,
+    /// Days a corrective action gets, counted from the incident's start, by action kind or
+    /// severity (`{prevent: 56, SEV1: 14, default: 30}`): the due date the interview offers,
+    /// and the deadline `coe check` holds an action without `due` to. Empty: no default.
+    pub action_due_days: BTreeMap<String, u32>,
+    /// The tracker statuses that mean done (`coe actions sync` from a Jira CSV export).
+    pub tracker_done_statuses: Vec<String>,
 }
 
 /// Minutes an imported timeline keeps around the incident.
@@ -124,6 +130,11 @@ impl Default for Config {
             timezone: "UTC".into(),
             editor: false,
             timeline_margin: TimelineMargin::default(),
+            action_due_days: Default::default(),
+            tracker_done_statuses: crate::tracker::DEFAULT_DONE_STATUSES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }
@@ -213,6 +224,15 @@ impl Config {
         if let Err(e) = crate::times::Clock::named(&self.timezone) {
             return Some(("timezone", e));
         }
+        if let Some(problem) = self.action_due_days_problem() {
+            return Some(("action_due_days", problem));
+        }
+        if self.tracker_done_statuses.iter().all(|s| s.trim().is_empty()) {
+            return Some((
+                "tracker_done_statuses",
+                "must list at least one status, such as `Done`".into(),
+            ));
+        }
         if self.blame_terms.iter().any(|t| t.trim().is_empty()) {
             return Some((
                 "blame_terms",
@@ -220,6 +240,44 @@ impl Config {
             ));
         }
         None
+    }
+
+    fn action_due_days_problem(&self) -> Option<String> {
+        for (key, days) in &self.action_due_days {
+            let known = key == "default"
+                || crate::coe::ActionKind::ALL.iter().any(|k| k.as_str() == key)
+                || self.severities.contains(key);
+            if !known {
+                return Some(format!(
+                    "has the key `{key}`, which is neither an action kind ({}), a configured \
+                     severity ({}) nor `default`",
+                    crate::coe::ActionKind::ALL.map(|k| k.as_str()).join(", "),
+                    self.severities.join(", ")
+                ));
+            }
+            if *days > 3650 {
+                return Some(format!(
+                    "gives `{key}` {days} days; at most 3650 (ten years)"
+                ));
+            }
+        }
+        None
+    }
+
+    /// The due date a corrective action of `kind` in a COE of `severity` gets by default:
+    /// the incident's start plus `action_due_days` for the kind, else for the severity,
+    /// else `default`; None when none of them is configured.
+    pub fn default_action_due(
+        &self,
+        kind: Option<crate::coe::ActionKind>,
+        severity: &str,
+        started: jiff::civil::Date,
+    ) -> Option<jiff::civil::Date> {
+        let days = kind
+            .and_then(|k| self.action_due_days.get(k.as_str()))
+            .or_else(|| self.action_due_days.get(severity))
+            .or_else(|| self.action_due_days.get("default"))?;
+        Some(crate::coe::add_days(started, i64::from(*days)))
     }
 
     /// Parses configuration text; an empty file is the defaults.
@@ -415,7 +473,33 @@ mod tests {
         assert_eq!(bad("timezone: Mars/Base\n"), Some("timezone"));
         assert_eq!(bad("due_days: 0\nmin_whys: 5\n"), None);
         assert_eq!(bad("timezone: Asia/Tokyo\n"), None);
+        assert_eq!(bad("action_due_days: {preventt: 5}\n"), Some("action_due_days"));
+        assert_eq!(bad("action_due_days: {SEV1: 99999}\n"), Some("action_due_days"));
+        assert_eq!(bad("tracker_done_statuses: []\n"), Some("tracker_done_statuses"));
+        assert_eq!(
+            bad("action_due_days: {prevent: 56, SEV1: 7, default: 30}\n"),
+            None
+        );
         assert_eq!(Config::default().problem(), None);
+    }
+
+    #[test]
+    fn action_due_days_by_kind_then_severity_then_default() {
+        use crate::coe::ActionKind;
+        let c = Config::parse("action_due_days: {prevent: 56, SEV1: 7, default: 30}\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let started = jiff::civil::date(2026, 11, 22);
+        let due = |kind, severity| c.default_action_due(kind, severity, started);
+        assert_eq!(
+            due(Some(ActionKind::Prevent), "SEV1"),
+            Some(jiff::civil::date(2027, 1, 17))
+        );
+        assert_eq!(
+            due(Some(ActionKind::Detect), "SEV1"),
+            Some(jiff::civil::date(2026, 11, 29))
+        );
+        assert_eq!(due(None, "SEV3"), Some(jiff::civil::date(2026, 12, 22)));
+        assert_eq!(Config::default().default_action_due(None, "SEV1", started), None);
     }
 
     #[test]

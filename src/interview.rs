@@ -744,6 +744,10 @@ impl<'a> Walk<'a> {
                 };
                 let mut ca = CorrectiveAction::new(next_action_id(&coe.corrective_actions), action);
                 for field in ActionField::ALL {
+                    if field == ActionField::Due {
+                        // Offered as the answer: `action_due_days` for the kind just chosen.
+                        ca.due = coe.action_due(&ca, w.config);
+                    }
                     if field != ActionField::Action && field != ActionField::Done {
                         w.ask_action_field(&mut ca, field)?;
                     }

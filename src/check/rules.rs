@@ -72,7 +72,7 @@ impl<'c> Rules<'c> {
         action_ids(coe, &mut issues);
         completeness(coe, config, today, &mut issues);
         blame_language(coe, &self.blame_terms, &mut issues);
-        overdue_actions(coe, today, &mut issues);
+        overdue_actions(coe, config, today, &mut issues);
         done_dates(coe, &mut issues);
         issues
     }
@@ -410,11 +410,20 @@ fn blame_language(coe: &Coe, terms: &blame::Terms, issues: &mut Vec<Issue>) {
     }
 }
 
-/// `overdue-action`: open corrective actions past their due date.
-fn overdue_actions(coe: &Coe, today: Date, issues: &mut Vec<Issue>) {
+/// `overdue-action`: open corrective actions past their due date, or, without one, past
+/// the default deadline of `action_due_days`.
+fn overdue_actions(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>) {
     for (i, ca) in coe.corrective_actions.iter().enumerate() {
-        let (Some(due), Some(late)) = (ca.due, ca.days_overdue(today)) else {
+        let Some(due) = coe.action_due(ca, config) else {
             continue;
+        };
+        if ca.status != crate::coe::ActionStatus::Open || due >= today {
+            continue;
+        }
+        let late = crate::coe::days_between(today, due);
+        let due = match ca.due {
+            Some(_) => format!("due on {due}"),
+            None => format!("due on {due} by action_due_days"),
         };
         let late = usize::try_from(late).unwrap_or(0);
         let name = if is_placeholder(&ca.id) {
@@ -432,7 +441,7 @@ fn overdue_actions(coe: &Coe, today: Date, issues: &mut Vec<Issue>) {
             Severity::Warning,
             Some(&format!("corrective_actions[{i}].due")),
             format!(
-                "{name} is {} late: due on {due} and still open ({owner})",
+                "{name} is {} late: {due} and still open ({owner})",
                 plural(late, "day", "days")
             ),
         ));
@@ -664,6 +673,27 @@ corrective_actions:
         );
         coe.corrective_actions[0].done = Some(jiff::civil::date(2026, 11, 23));
         assert_eq!(rules_of(&coe), []);
+    }
+
+    #[test]
+    fn overdue_counts_from_action_due_days_when_an_action_has_no_due_date() {
+        let mut coe = base("2026-11-02T09:58:00Z");
+        coe.corrective_actions[0].due = None;
+        coe.corrective_actions[0].kind = Some(crate::coe::ActionKind::Detect);
+        let config = Config::parse("action_due_days: {detect: 14, default: 60}\n").unwrap();
+        let overdue: Vec<String> = check_coe(&coe, "2026-11-02-x.yaml", &config, today())
+            .into_iter()
+            .filter(|i| i.rule == Rule::OverdueAction)
+            .map(|i| i.message)
+            .collect();
+        assert_eq!(
+            overdue,
+            ["corrective action CA-1 is 9 days late: due on 2026-11-16 by action_due_days and \
+              still open (owner team-platform)"]
+        );
+        // Without the key, an action without a due date is never overdue (the old behaviour).
+        let none = check_coe(&coe, "2026-11-02-x.yaml", &Config::default(), today());
+        assert!(none.iter().all(|i| i.rule != Rule::OverdueAction));
     }
 
     #[test]

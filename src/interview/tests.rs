@@ -275,6 +275,22 @@ fn new_actions_get_ids_and_a_done_action_asks_its_date() {
 }
 
 #[test]
+fn action_due_days_is_the_due_date_offered_for_the_kind() {
+    let mut coe = draft();
+    let config = Config::parse("action_due_days: {detect: 28, default: 90}\n").unwrap();
+    let q = &QUESTIONS[6];
+    let answers = ["Add an alarm", "detect", "team-sre", "", "open", "", ""];
+    let ran = walk_with(&mut coe, &config, Mode::New, &answers, |w, c| w.question(c, q));
+    assert!(ran.result.is_ok(), "{:#?}", ran.p.transcript);
+    assert!(said(&ran, "Due"), "{:#?}", ran.p.transcript);
+    // Enter on the due date takes the default: 28 days after the incident started.
+    assert_eq!(
+        coe.corrective_actions[0].due,
+        Some(jiff::civil::date(2026, 12, 20))
+    );
+}
+
+#[test]
 fn marking_an_action_done_while_revisiting_asks_the_date_defaulting_to_today() {
     let mut coe = draft();
     coe.corrective_actions = vec![CorrectiveAction {
