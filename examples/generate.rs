@@ -1109,6 +1109,7 @@ fn one_coe(rng: &mut Rng, index: usize, days: i64, today: Date, config: &Config)
                 due: Some(due),
                 status,
                 done,
+                reason: None,
                 link: rng.chance(0.7).then(|| {
                     format!(
                         "https://jira.example.com/{project}-{}",

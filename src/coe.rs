@@ -254,6 +254,9 @@ pub struct CorrectiveAction {
     )]
     #[schemars(with = "Option<DateSchema>")]
     pub done: Option<Date>,
+    /// Why it was decided against (status wontfix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// The ticket that tracks it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -698,6 +701,7 @@ impl CorrectiveAction {
             due: None,
             status: ActionStatus::Open,
             done: None,
+            reason: None,
             link: None,
         }
     }

@@ -213,6 +213,9 @@ pub fn to_yaml(coe: &Coe) -> String {
                     if let Some(done) = ca.done {
                         w.scalar(4, "done", &done.to_string(), true);
                     }
+                    if let Some(reason) = &ca.reason {
+                        w.text(4, "reason", reason);
+                    }
                     if let Some(link) = &ca.link {
                         w.scalar(4, "link", link, true);
                     }

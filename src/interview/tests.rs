@@ -203,6 +203,7 @@ fn one_field_of_an_action_changes_alone() {
         due: None,
         status: ActionStatus::Open,
         done: None,
+        reason: None,
         link: None,
     }];
     let before = coe.corrective_actions[0].clone();
@@ -301,6 +302,7 @@ fn marking_an_action_done_while_revisiting_asks_the_date_defaulting_to_today() {
         due: crate::coe::parse_date("2026-12-02").ok(),
         status: ActionStatus::Open,
         done: None,
+        reason: None,
         link: None,
     }];
     ask(&mut coe, Mode::All, 7, &["done", "", "Keep them and go on"]);

@@ -858,6 +858,7 @@ mod tests {
             due: Some(due.parse().unwrap()),
             status,
             done: done.map(|d| d.parse().unwrap()),
+            reason: None,
             link: None,
         }
     }

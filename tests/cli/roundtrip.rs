@@ -32,8 +32,9 @@ fn date() -> impl Strategy<Value = jiff::civil::Date> {
 prop_compose! {
     fn action()(id in text(), action in text(), kind in prop::option::of(prop::sample::select(ActionKind::ALL.to_vec())),
                 owner in text(), due in prop::option::of(date()), status in prop::sample::select(ActionStatus::ALL.to_vec()),
-                done in prop::option::of(date()), link in prop::option::of(text())) -> CorrectiveAction {
-        CorrectiveAction { id, action, kind, owner, due, status, done, link }
+                done in prop::option::of(date()), reason in prop::option::of(text()),
+                link in prop::option::of(text())) -> CorrectiveAction {
+        CorrectiveAction { id, action, kind, owner, due, status, done, reason, link }
     }
 }
 

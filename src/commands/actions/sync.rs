@@ -1,0 +1,235 @@
+//! `coe actions sync`: corrective actions marked done from a tracker export, in place and
+//! in one commit.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use jiff::civil::Date;
+
+use super::super::load::finish;
+use super::super::Context;
+use super::done::{CoeFile, Edit};
+use crate::coe::{ActionStatus, Coe};
+use crate::error::UserError;
+use crate::report::rollup::Unreadable;
+use crate::tracker::{self, Export};
+use crate::{store, ui};
+
+/// Mark done the actions whose tracker issue is closed, from a tracker export
+///
+/// FILE is what the tracker already exports, recognised by its shape:
+///   - GitHub: gh issue list --state all --limit 1000 --json number,state,closedAt,url
+///   - Jira: a CSV export with the columns Issue key, Status and Resolved (the statuses
+///     that mean done are `tracker_done_statuses` in .coe.yaml; default Done, Closed,
+///     Resolved)
+///
+/// An action is matched by its `link`: the issue's address, `#45`, or a Jira key such as
+/// PLAT-912 (alone or at the end of an address). Open actions whose issue is closed are
+/// marked done on the day the issue was closed, in place (comments kept), and every changed
+/// file goes into one commit. Actions marked done whose issue is open again, and open
+/// actions whose issue is not in the export, are reported. A malformed export is an error
+/// naming the record at fault, and nothing is written.
+///
+/// Examples:
+///   gh issue list --state all --limit 1000 --json number,state,closedAt,url > issues.json
+///   coe actions sync issues.json --dry-run
+///   coe actions sync jira-export.csv
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct SyncArgs {
+    /// The tracker export (GitHub issue list JSON or Jira CSV)
+    #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub file: PathBuf,
+
+    /// Show the changes as a diff without writing or committing them
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// An open action whose issue is closed: to be marked done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closing {
+    /// Index of the COE in the list given to [`plan`].
+    pub coe: usize,
+    /// Index of the action in the COE.
+    pub action: usize,
+    /// The day its issue was closed.
+    pub on: Date,
+    /// The issue (`#45`, `PLAT-912`).
+    pub issue: String,
+}
+
+/// Something about an action a person should look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The COE's id.
+    pub coe: String,
+    /// The action's id.
+    pub action: String,
+    /// What is wrong, as a sentence fragment.
+    pub message: String,
+}
+
+/// What a sync would do.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Actions to mark done.
+    pub closing: Vec<Closing>,
+    /// Actions marked done whose issue is open again.
+    pub reopened: Vec<Finding>,
+    /// Open actions linked to an issue of the tracker the export covers that is not in it.
+    pub missing: Vec<Finding>,
+}
+
+/// Matches every action with a link against the export. Pure: nothing is read or written.
+pub fn plan(coes: &[&Coe], export: &Export) -> Plan {
+    let mut plan = Plan::default();
+    for (c, coe) in coes.iter().enumerate() {
+        for (a, action) in coe.corrective_actions.iter().enumerate() {
+            let Some(link) = action.link.as_deref().filter(|l| !l.trim().is_empty()) else {
+                continue;
+            };
+            let finding = |message: String| Finding {
+                coe: coe.id.clone(),
+                action: action.id.trim().to_string(),
+                message,
+            };
+            match (export.find(link), action.status) {
+                (Some(issue), ActionStatus::Open) => {
+                    if let Some(on) = issue.closed_on {
+                        plan.closing.push(Closing {
+                            coe: c,
+                            action: a,
+                            on,
+                            issue: issue.key.clone(),
+                        });
+                    }
+                }
+                (Some(issue), ActionStatus::Done) if issue.closed_on.is_none() => {
+                    let again = if issue.reopened { "was reopened" } else { "is open" };
+                    plan.reopened.push(finding(format!(
+                        "is marked done, but its issue {} {again} (status {})",
+                        issue.key, issue.status
+                    )))
+                }
+                (None, ActionStatus::Open) if export.covers(link) => {
+                    plan.missing.push(finding(format!(
+                        "links to {link}, which is not in the {} export",
+                        export.tracker.name()
+                    )))
+                }
+                _ => {}
+            }
+        }
+    }
+    plan
+}
+
+/// Runs `coe actions sync`.
+pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
+    let repo = ctx.repo()?;
+    let shown = args.file.display().to_string();
+    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {shown}"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UserError::new(format!("{shown}: the export is not UTF-8 text")))?;
+    let export = tracker::parse(&text, &repo.config.tracker_done_statuses).map_err(|e| {
+        UserError::new(format!("{shown}: {e}; nothing was changed"))
+    })?;
+
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in store::list_files(&repo)? {
+        match CoeFile::read(&repo, path.clone()) {
+            Ok(file) => files.push(file),
+            Err(e) => {
+                ui::warn(format!("cannot read {e:#}"));
+                unreadable.push(Unreadable {
+                    file: repo.relative(&path).display().to_string(),
+                    error: e.to_string(),
+                });
+            }
+        }
+    }
+    let coes: Vec<&Coe> = files.iter().map(|f| &f.coe).collect();
+    let plan = plan(&coes, &export);
+
+    // Every edit is made and checked before any file is written.
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut lines = Vec::new();
+    for (c, file) in files.iter().enumerate() {
+        let closing: Vec<&Closing> = plan.closing.iter().filter(|x| x.coe == c).collect();
+        if closing.is_empty() {
+            continue;
+        }
+        let mut new = file.coe.clone();
+        for x in &closing {
+            let action = &mut new.corrective_actions[x.action];
+            action.status = ActionStatus::Done;
+            action.done = Some(x.on);
+            lines.push(format!(
+                "{} of {} done on {} ({})",
+                action.id.trim(),
+                file.coe.id,
+                x.on,
+                x.issue
+            ));
+        }
+        edits.push(file.edit(&repo, &new)?);
+    }
+
+    if args.dry_run {
+        for edit in &edits {
+            ui::out(&edit.diff(&repo)?)?;
+        }
+    } else {
+        for edit in &edits {
+            edit.write()?;
+        }
+    }
+    let verb = if args.dry_run { "Would mark" } else { "Marked" };
+    for line in &lines {
+        ui::status(verb, line);
+    }
+    for finding in &plan.reopened {
+        ui::warn(format!("{} of {} {}", finding.action, finding.coe, finding.message));
+    }
+    for finding in &plan.missing {
+        ui::warn(format!("{} of {} {}", finding.action, finding.coe, finding.message));
+    }
+    if !plan.missing.is_empty() && export.tracker == tracker::Tracker::GitHub {
+        ui::note("hint: `gh issue list` lists 30 issues unless told otherwise; export with --state all --limit 1000");
+    }
+    let read = format!(
+        "Read {} from {}",
+        crate::coe::plural(export.issues.len(), "issue", "issues"),
+        export.tracker.name()
+    );
+    let marked = format!(
+        "{} done in {}",
+        crate::coe::plural(lines.len(), "action", "actions"),
+        crate::coe::plural(edits.len(), "file", "files")
+    );
+    ui::note(if args.dry_run {
+        format!("{read}; would mark {marked}. Dry run: nothing was written.")
+    } else {
+        format!("{read}; marked {marked}.")
+    });
+    if !args.dry_run && !edits.is_empty() {
+        let message = format!(
+            "coe: sync {} from {}\n\n{}\n",
+            crate::coe::plural(lines.len(), "corrective action", "corrective actions"),
+            args.file
+                .file_name()
+                .map_or(shown.clone(), |n| n.to_string_lossy().into_owned()),
+            lines
+                .iter()
+                .map(|l| format!("- {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let paths: Vec<PathBuf> = edits.into_iter().map(|e| e.path).collect();
+        ctx.commit(&repo, &paths, &message)?;
+    }
+    Ok(finish(&unreadable, "the sync leaves"))
+}
