@@ -5,6 +5,7 @@
 //! The data flows one way: loaded COEs -> [`rollup::build`] -> a [`rollup::Report`] (the
 //! JSON view, documented in the README) -> [`render`].
 
+pub mod on_time;
 pub mod render;
 pub mod rollup;
 pub mod svg;

@@ -76,6 +76,9 @@ pub struct Report {
     pub overdue_coes: Vec<OverdueCoe>,
     /// Incidents per week: the weeks ending with the window's last day, oldest first.
     pub weekly: Vec<WeekCount>,
+    /// Corrective actions done by their due date over those due, per month: the twelve
+    /// months ending with the window's, oldest first.
+    pub on_time: Vec<crate::report::on_time::OnTimeMonth>,
     /// COE files that could not be read and are left out of every figure.
     pub unreadable: Vec<Unreadable>,
 }
@@ -432,6 +435,7 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
         lessons,
         overdue_coes,
         weekly: weekly(coes, window),
+        on_time: crate::report::on_time::by_month(coes, config, window.last_day(), today),
         unreadable: Vec::new(),
     }
 }
