@@ -227,7 +227,11 @@ impl Config {
         if let Some(problem) = self.action_due_days_problem() {
             return Some(("action_due_days", problem));
         }
-        if self.tracker_done_statuses.iter().all(|s| s.trim().is_empty()) {
+        if self
+            .tracker_done_statuses
+            .iter()
+            .all(|s| s.trim().is_empty())
+        {
             return Some((
                 "tracker_done_statuses",
                 "must list at least one status, such as `Done`".into(),
@@ -245,7 +249,9 @@ impl Config {
     fn action_due_days_problem(&self) -> Option<String> {
         for (key, days) in &self.action_due_days {
             let known = key == "default"
-                || crate::coe::ActionKind::ALL.iter().any(|k| k.as_str() == key)
+                || crate::coe::ActionKind::ALL
+                    .iter()
+                    .any(|k| k.as_str() == key)
                 || self.severities.contains(key);
             if !known {
                 return Some(format!(
@@ -499,7 +505,10 @@ mod tests {
             Some(jiff::civil::date(2026, 11, 29))
         );
         assert_eq!(due(None, "SEV3"), Some(jiff::civil::date(2026, 12, 22)));
-        assert_eq!(Config::default().default_action_due(None, "SEV1", started), None);
+        assert_eq!(
+            Config::default().default_action_due(None, "SEV1", started),
+            None
+        );
     }
 
     #[test]

@@ -117,7 +117,11 @@ pub fn parse(text: &str, done_statuses: &[String]) -> Result<Export, ExportError
 }
 
 fn is_column(header: &str, name: &str) -> bool {
-    header.trim().trim_matches('"').trim().eq_ignore_ascii_case(name)
+    header
+        .trim()
+        .trim_matches('"')
+        .trim()
+        .eq_ignore_ascii_case(name)
 }
 
 /// One element of `gh issue list --json number,state,closedAt,url`.
@@ -151,7 +155,9 @@ fn parse_github(text: &str) -> Result<Export, ExportError> {
             message,
         };
         if !value.is_object() {
-            return Err(fail("not an object with number, state, closedAt and url".into()));
+            return Err(fail(
+                "not an object with number, state, closedAt and url".into(),
+            ));
         }
         let gh: GhIssue = serde_json::from_value(value).map_err(|e| {
             fail(format!(
@@ -175,11 +181,7 @@ fn parse_github(text: &str) -> Result<Export, ExportError> {
                     ))
                 })?)
             }
-            other => {
-                return Err(fail(format!(
-                    "state `{other}` is neither OPEN nor CLOSED"
-                )))
-            }
+            other => return Err(fail(format!("state `{other}` is neither OPEN nor CLOSED"))),
         };
         let url = gh.url.trim().to_string();
         if !url.starts_with("http://") && !url.starts_with("https://") {
@@ -205,21 +207,25 @@ fn parse_jira(text: &str, done_statuses: &[String]) -> Result<Export, ExportErro
         .map_err(|e| whole_file(format!("cannot read the CSV header: {e}")))?
         .clone();
     let column = |name: &str| -> Result<usize, ExportError> {
-        headers.iter().position(|h| is_column(h, name)).ok_or_else(|| {
-            whole_file(format!(
-                "the Jira CSV export has no `{name}` column; export with the columns \
+        headers
+            .iter()
+            .position(|h| is_column(h, name))
+            .ok_or_else(|| {
+                whole_file(format!(
+                    "the Jira CSV export has no `{name}` column; export with the columns \
                  `Issue key`, `Status` and `Resolved`"
-            ))
-        })
+                ))
+            })
     };
     let (key_col, status_col, resolved_col) =
         (column("Issue key")?, column("Status")?, column("Resolved")?);
     let mut issues = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(|e| ExportError {
-            record: e
-                .position()
-                .map_or_else(|| format!("record {}", i + 1), |p| format!("line {}", p.line())),
+            record: e.position().map_or_else(
+                || format!("record {}", i + 1),
+                |p| format!("line {}", p.line()),
+            ),
             message: match e.kind() {
                 csv::ErrorKind::UnequalLengths {
                     expected_len, len, ..
@@ -427,14 +433,16 @@ impl Export {
         link_targets(link)
             .iter()
             .any(|target| match (self.tracker, target) {
-                (Tracker::GitHub, LinkTarget::Url(url)) => {
-                    self.issues.iter().filter_map(|i| i.url.as_deref()).any(|own| {
+                (Tracker::GitHub, LinkTarget::Url(url)) => self
+                    .issues
+                    .iter()
+                    .filter_map(|i| i.url.as_deref())
+                    .any(|own| {
                         let own = normalise_url(own);
                         let repo = own.rsplit_once('/').map_or(own.as_str(), |(r, _)| r);
                         url.rsplit_once('/')
                             .is_some_and(|(prefix, n)| prefix == repo && n.parse::<u64>().is_ok())
-                    })
-                }
+                    }),
                 (Tracker::GitHub, LinkTarget::Number(_)) => true,
                 (Tracker::Jira, LinkTarget::JiraKey(key)) => {
                     let project = key.rsplit_once('-').map_or("", |(p, _)| p);
@@ -453,7 +461,10 @@ mod tests {
     use jiff::civil::date;
 
     fn done() -> Vec<String> {
-        DEFAULT_DONE_STATUSES.iter().map(|s| s.to_string()).collect()
+        DEFAULT_DONE_STATUSES
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     const GH: &str = r#"[

@@ -688,8 +688,10 @@ corrective_actions:
             .collect();
         assert_eq!(
             overdue,
-            ["corrective action CA-1 is 9 days late: due on 2026-11-16 by action_due_days and \
-              still open (owner team-platform)"]
+            [
+                "corrective action CA-1 is 9 days late: due on 2026-11-16 by action_due_days and \
+              still open (owner team-platform)"
+            ]
         );
         // Without the key, an action without a due date is never overdue (the old behaviour).
         let none = check_coe(&coe, "2026-11-02-x.yaml", &Config::default(), today());

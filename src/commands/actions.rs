@@ -140,9 +140,10 @@ pub fn rows<'a>(
                 let mut row = ActionRow::new(coe, action, today);
                 if action.due.is_none() {
                     row.due = coe.action_due(action, config);
-                    row.days_overdue = row.due.filter(|due| {
-                        action.status == ActionStatus::Open && *due < today
-                    }).map(|due| crate::coe::days_between(today, due));
+                    row.days_overdue = row
+                        .due
+                        .filter(|due| action.status == ActionStatus::Open && *due < today)
+                        .map(|due| crate::coe::days_between(today, due));
                 }
                 row
             })
@@ -177,8 +178,7 @@ pub fn run(ctx: &Context, args: ActionsArgs) -> Result<ExitCode> {
     }
     let repo = args.source.repo(ctx)?;
     let today = crate::coe::today();
-    let mut status: Vec<ActionStatus> =
-        args.status.into_iter().map(ActionStatus::from).collect();
+    let mut status: Vec<ActionStatus> = args.status.into_iter().map(ActionStatus::from).collect();
     if args.by_owner && status.is_empty() {
         status.push(ActionStatus::Open);
     }
@@ -328,7 +328,10 @@ fn owner_reminder(groups: &[OwnerActions], links: &CoeLinks, today: Date) -> Str
     }
     let mut out = format!("# Corrective actions by owner, {today}\n");
     for group in groups {
-        out.push_str(&format!("\n## {}\n\n", markdown::inline(&owner_heading(group))));
+        out.push_str(&format!(
+            "\n## {}\n\n",
+            markdown::inline(&owner_heading(group))
+        ));
         for row in &group.actions {
             let due = match (row.due, row.days_overdue) {
                 (Some(due), Some(late)) => format!(
@@ -391,20 +394,18 @@ impl CoeLinks {
             .relative(&repo.coe_dir)
             .to_string_lossy()
             .replace('\\', "/");
-        let web = git2::Repository::discover(&repo.root)
-            .ok()
-            .and_then(|git| {
-                let workdir = git.workdir()?.canonicalize().ok()?;
-                let prefix = repo.root.strip_prefix(&workdir).ok()?.to_path_buf();
-                let remote = git.find_remote("origin").ok()?;
-                let base = web_address(remote.url()?)?;
-                let prefix = prefix.to_string_lossy().replace('\\', "/");
-                Some(if prefix.is_empty() {
-                    format!("{base}/blob/HEAD")
-                } else {
-                    format!("{base}/blob/HEAD/{prefix}")
-                })
-            });
+        let web = git2::Repository::discover(&repo.root).ok().and_then(|git| {
+            let workdir = git.workdir()?.canonicalize().ok()?;
+            let prefix = repo.root.strip_prefix(&workdir).ok()?.to_path_buf();
+            let remote = git.find_remote("origin").ok()?;
+            let base = web_address(remote.url()?)?;
+            let prefix = prefix.to_string_lossy().replace('\\', "/");
+            Some(if prefix.is_empty() {
+                format!("{base}/blob/HEAD")
+            } else {
+                format!("{base}/blob/HEAD/{prefix}")
+            })
+        });
         CoeLinks { web, dir }
     }
 

@@ -83,15 +83,16 @@ mod tests {
 
     #[test]
     fn done_by_the_due_date_over_due_per_month() {
-        let coes = [coe("  - {id: CA-1, due: \"2026-10-10\", status: done, done: \"2026-10-09\"}\n  \
+        let coes = [coe(
+            "  - {id: CA-1, due: \"2026-10-10\", status: done, done: \"2026-10-09\"}\n  \
                - {id: CA-2, due: \"2026-10-20\", status: done, done: \"2026-10-25\"}\n  \
                - {id: CA-3, due: \"2026-10-31\", status: open}\n  \
                - {id: CA-4, due: \"2026-10-05\", status: wontfix}\n  \
                - {id: CA-5, due: \"2026-11-30\", status: open}\n  \
                - {id: CA-6, due: \"2026-11-30\", status: done, done: \"2026-11-02\"}\n  \
                - {id: CA-7, due: \"2025-01-05\", status: done, done: \"2025-01-05\"}\n  \
-               - {id: CA-8, kind: detect, status: open}\n"),
-        ];
+               - {id: CA-8, kind: detect, status: open}\n",
+        )];
         let config = Config::parse("action_due_days: {detect: 14}\n").unwrap();
         let months = by_month(&coes, &config, date(2026, 11, 25), date(2026, 11, 25));
         assert_eq!(months.len(), MONTHS);

@@ -174,7 +174,10 @@ const ACTIONS: &str = "
 /// A repository with the COE above and a second one, committed.
 fn follow_up_env() -> TestEnv {
     let env = TestEnv::new();
-    env.write(COE_FILE, coe_with_actions(COE, "2026-11-22T09:58:00Z", ACTIONS));
+    env.write(
+        COE_FILE,
+        coe_with_actions(COE, "2026-11-22T09:58:00Z", ACTIONS),
+    );
     env.write(
         "coes/2026-11-02-dns-outage.yaml",
         coe_with_actions(
@@ -241,7 +244,11 @@ fn done_changes_exactly_the_status_and_done_lines_and_keeps_comments() {
     assert_eq!(env.git(&["status", "--porcelain"]), "");
     // Marking it again changes nothing and says so.
     let out = env.run_ok(&["actions", "done", COE, "CA-2", "--date", "2026-11-24"]);
-    assert!(stderr(&out).contains("already done on 2026-11-24"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("already done on 2026-11-24"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -250,7 +257,11 @@ fn done_defaults_to_today_and_wontfix_records_the_reason() {
     env.run_ok(&["actions", "done", COE, "CA-4"]);
     assert_eq!(
         changed_lines(&env),
-        ["-    status: open", "+    status: done", "+    done: \"2026-11-25\""]
+        [
+            "-    status: open",
+            "+    status: done",
+            "+    done: \"2026-11-25\""
+        ]
     );
     env.run_ok(&[
         "actions",
@@ -270,7 +281,10 @@ fn done_defaults_to_today_and_wontfix_records_the_reason() {
         ]
     );
     let (message, _) = last_commit(&env);
-    assert_eq!(message, "coe: CA-1 of 2026-11-22-checkout-latency won't fix");
+    assert_eq!(
+        message,
+        "coe: CA-1 of 2026-11-22-checkout-latency won't fix"
+    );
     // The file is still a valid COE.
     env.run_ok(&["show", COE]);
 }
@@ -329,7 +343,11 @@ fn link_adds_one_line() {
         "{}",
         stdout(&out)
     );
-    assert_eq!(env.git(&["status", "--porcelain"]), "", "a dry run writes nothing");
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "",
+        "a dry run writes nothing"
+    );
     env.run_ok(&[
         "actions",
         "link",
@@ -361,7 +379,11 @@ fn link_adds_one_line() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("neither a web address"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("neither a web address"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 fn fixture_path(name: &str) -> String {
@@ -379,7 +401,11 @@ fn sync_from_a_github_issue_list() {
 
     let dry = env.run_ok(&["actions", "sync", &export, "--dry-run"]);
     assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
-    assert_eq!(env.git(&["status", "--porcelain"]), "", "a dry run writes nothing");
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "",
+        "a dry run writes nothing"
+    );
     let diff = stdout(&dry);
     assert!(diff.contains("+    done: \"2026-11-21\"\n"), "{diff}");
     assert!(diff.contains("+    done: \"2026-11-24\"\n"), "{diff}");
@@ -397,7 +423,10 @@ fn sync_from_a_github_issue_list() {
          - CA-1 of 2026-11-02-dns-outage done on 2026-11-24 (#50)\n\
          - CA-1 of 2026-11-22-checkout-latency done on 2026-11-21 (#45)"
     );
-    assert_eq!(env.git(&["rev-list", "--count", &format!("{}..HEAD", head.trim())]), "1\n");
+    assert_eq!(
+        env.git(&["rev-list", "--count", &format!("{}..HEAD", head.trim())]),
+        "1\n"
+    );
     assert_eq!(
         changed_lines(&env),
         [
@@ -412,7 +441,10 @@ fn sync_from_a_github_issue_list() {
     insta::assert_snapshot!(env.transcript(&out));
     // Nothing left to do: a second sync changes nothing and commits nothing.
     env.run_ok(&["actions", "sync", &export]);
-    assert_eq!(env.git(&["rev-list", "--count", &format!("{}..HEAD", head.trim())]), "1\n");
+    assert_eq!(
+        env.git(&["rev-list", "--count", &format!("{}..HEAD", head.trim())]),
+        "1\n"
+    );
 }
 
 #[test]
@@ -456,7 +488,10 @@ fn sync_from_a_jira_csv_export_with_configured_done_statuses() {
     status: open
     link: https://acme.atlassian.net/jira/software/projects/PLAT/boards/4?selectedIssue=PLAT-920
 ";
-    env.write(COE_FILE, coe_with_actions(COE, "2026-11-22T09:58:00Z", actions));
+    env.write(
+        COE_FILE,
+        coe_with_actions(COE, "2026-11-22T09:58:00Z", actions),
+    );
     env.git(&["add", "-A"]);
     env.git(&["commit", "-qm", "a COE"]);
     let export = fixture_path("jira-issues.csv");
@@ -483,7 +518,11 @@ fn sync_from_a_jira_csv_export_with_configured_done_statuses() {
     env.run_ok(&["actions", "sync", &export]);
     assert_eq!(
         changed_lines(&env),
-        ["-    status: open", "+    status: done", "+    done: \"2026-11-24\""]
+        [
+            "-    status: open",
+            "+    status: done",
+            "+    done: \"2026-11-24\""
+        ]
     );
 }
 
@@ -567,7 +606,10 @@ const HOSTILE: &str = "
 #[test]
 fn export_gh_lines_pass_bash_n_and_keep_hostile_titles_as_typed() {
     let env = TestEnv::new();
-    env.write(COE_FILE, coe_with_actions(COE, "2026-11-22T09:58:00Z", HOSTILE));
+    env.write(
+        COE_FILE,
+        coe_with_actions(COE, "2026-11-22T09:58:00Z", HOSTILE),
+    );
     env.git(&[
         "remote",
         "add",
@@ -577,7 +619,11 @@ fn export_gh_lines_pass_bash_n_and_keep_hostile_titles_as_typed() {
     let out = env.run_ok(&["actions", "export", "--format", "gh"]);
     let script = stdout(&out);
     let lines: Vec<&str> = script.lines().collect();
-    assert_eq!(lines.len(), 3, "one line per open action without a link:\n{script}");
+    assert_eq!(
+        lines.len(),
+        3,
+        "one line per open action without a link:\n{script}"
+    );
     assert!(lines.iter().all(|l| l.starts_with("gh issue create ")));
 
     // The script parses.
@@ -589,13 +635,21 @@ fn export_gh_lines_pass_bash_n_and_keep_hostile_titles_as_typed() {
         .arg(&script_path)
         .output()
         .unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
 
     // Run with a fake `gh` on PATH that prints each argument between markers.
     let bin = dir.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     let gh = bin.join("gh");
-    std::fs::write(&gh, "#!/bin/sh\nfor a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\nprintf '=\\n'\n").unwrap();
+    std::fs::write(
+        &gh,
+        "#!/bin/sh\nfor a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\nprintf '=\\n'\n",
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).unwrap();
     let canary = dir.path().join("pwned");
@@ -609,7 +663,11 @@ fn export_gh_lines_pass_bash_n_and_keep_hostile_titles_as_typed() {
         .env("HOME", dir.path())
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert!(!canary.exists());
     let argv = String::from_utf8_lossy(&run.stdout).into_owned();
     let calls: Vec<Vec<&str>> = argv
@@ -639,13 +697,24 @@ fn export_gh_lines_pass_bash_n_and_keep_hostile_titles_as_typed() {
 #[test]
 fn export_csv_and_json() {
     let env = TestEnv::new();
-    env.write(COE_FILE, coe_with_actions(COE, "2026-11-22T09:58:00Z", HOSTILE));
+    env.write(
+        COE_FILE,
+        coe_with_actions(COE, "2026-11-22T09:58:00Z", HOSTILE),
+    );
     let out = env.run_ok(&["actions", "export", "--format", "csv"]);
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
         headers,
-        ["Summary", "Description", "Due date", "Labels", "Owner", "COE", "Action id"]
+        [
+            "Summary",
+            "Description",
+            "Due date",
+            "Labels",
+            "Owner",
+            "COE",
+            "Action id"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 3);
@@ -654,7 +723,10 @@ fn export_csv_and_json() {
         "Fix the \"retry\" storm; don't `touch pwned` or $(touch pwned)"
     );
     assert!(rows[0][1].contains("COE file: coes/2026-11-22-checkout-latency.yaml"));
-    assert_eq!((&rows[0][2], &rows[0][3], &rows[0][6]), ("2026-12-15", "coe", "CA-1"));
+    assert_eq!(
+        (&rows[0][2], &rows[0][3], &rows[0][6]),
+        ("2026-12-15", "coe", "CA-1")
+    );
 
     #[derive(serde::Deserialize)]
     #[allow(dead_code)]
@@ -678,7 +750,12 @@ fn export_csv_and_json() {
 #[test]
 fn owner_reminder_in_markdown() {
     let env = fixture();
-    env.git(&["remote", "add", "origin", "https://github.com/acme/postmortems.git"]);
+    env.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://github.com/acme/postmortems.git",
+    ]);
     let out = env.run_ok(&["actions", "--by-owner", "--format", "markdown"]);
     insta::assert_snapshot!(stdout(&out));
     // One owner's reminder.

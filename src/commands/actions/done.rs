@@ -122,7 +122,10 @@ pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
     edit.write()?;
     ui::status(
         "Updated",
-        format!("{} ({action_id} {what})", repo.relative(&file.path).display()),
+        format!(
+            "{} ({action_id} {what})",
+            repo.relative(&file.path).display()
+        ),
     );
     ctx.commit(&repo, &[file.path], &message)?;
     Ok(ExitCode::SUCCESS)
@@ -132,8 +135,9 @@ pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
 pub fn run_link(ctx: &Context, args: LinkArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let link = args.link.trim().to_string();
-    let is_web = link.starts_with("https://") || link.starts_with("http://");
-    if !(is_web && !link.contains(char::is_whitespace)) && !crate::tracker::is_jira_key(&link) {
+    let is_web = (link.starts_with("https://") || link.starts_with("http://"))
+        && !link.contains(char::is_whitespace);
+    if !is_web && !crate::tracker::is_jira_key(&link) {
         return Err(UserError::new(format!(
             "`{link}` is neither a web address (https://...) nor a tracker key such as PLAT-912"
         ))
@@ -144,7 +148,10 @@ pub fn run_link(ctx: &Context, args: LinkArgs) -> Result<ExitCode> {
     let old = &file.coe.corrective_actions[index];
     let action_id = old.id.trim().to_string();
     if old.link.as_deref() == Some(link.as_str()) {
-        ui::note(format!("{action_id} of {} already links to {link}.", file.coe.id));
+        ui::note(format!(
+            "{action_id} of {} already links to {link}.",
+            file.coe.id
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(previous) = old.link.as_deref().filter(|l| !l.trim().is_empty()) {
@@ -281,7 +288,8 @@ impl Edit {
 
 /// `old` -> `new` of the file `rel` as a unified diff with git's headers.
 fn unified_diff(rel: &Path, old: &str, new: &str) -> Result<String> {
-    let mut patch = git2::Patch::from_buffers(old.as_bytes(), Some(rel), new.as_bytes(), Some(rel), None)?;
+    let mut patch =
+        git2::Patch::from_buffers(old.as_bytes(), Some(rel), new.as_bytes(), Some(rel), None)?;
     let buf = patch.to_buf()?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }

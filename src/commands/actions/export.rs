@@ -74,7 +74,11 @@ pub struct ExportedAction {
 }
 
 /// The open actions of `coes` without a tracker link, in file order.
-pub fn exported(coes: &[(std::path::PathBuf, Coe)], config: &Config, links: &CoeLinks) -> Vec<ExportedAction> {
+pub fn exported(
+    coes: &[(std::path::PathBuf, Coe)],
+    config: &Config,
+    links: &CoeLinks,
+) -> Vec<ExportedAction> {
     coes.iter()
         .flat_map(|(_, coe)| {
             coe.corrective_actions
@@ -207,7 +211,11 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<ExitCode> {
         0 => "Every open corrective action has a tracker link.".to_string(),
         n => format!(
             "{}; once its issue exists, record it with `coe actions link ID CA-N URL`.",
-            crate::coe::plural(n, "open action without a link", "open actions without a link")
+            crate::coe::plural(
+                n,
+                "open action without a link",
+                "open actions without a link"
+            )
         ),
     });
     Ok(finish(&loaded.unreadable, "the export leaves"))
@@ -221,6 +229,9 @@ mod tests {
     fn shell_words_keep_hostile_text_as_typed() {
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote("$(rm -rf ~) `id`"), "'$(rm -rf ~) `id`'");
-        assert_eq!(one_line("two\nlines\r\n\tand\u{7}bell"), "two lines and bell");
+        assert_eq!(
+            one_line("two\nlines\r\n\tand\u{7}bell"),
+            "two lines and bell"
+        );
     }
 }

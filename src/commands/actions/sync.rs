@@ -107,7 +107,11 @@ pub fn plan(coes: &[&Coe], export: &Export) -> Plan {
                     }
                 }
                 (Some(issue), ActionStatus::Done) if issue.closed_on.is_none() => {
-                    let again = if issue.reopened { "was reopened" } else { "is open" };
+                    let again = if issue.reopened {
+                        "was reopened"
+                    } else {
+                        "is open"
+                    };
                     plan.reopened.push(finding(format!(
                         "is marked done, but its issue {} {again} (status {})",
                         issue.key, issue.status
@@ -133,9 +137,8 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("reading {shown}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| UserError::new(format!("{shown}: the export is not UTF-8 text")))?;
-    let export = tracker::parse(&text, &repo.config.tracker_done_statuses).map_err(|e| {
-        UserError::new(format!("{shown}: {e}; nothing was changed"))
-    })?;
+    let export = tracker::parse(&text, &repo.config.tracker_done_statuses)
+        .map_err(|e| UserError::new(format!("{shown}: {e}; nothing was changed")))?;
 
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
@@ -192,10 +195,16 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
         ui::status(verb, line);
     }
     for finding in &plan.reopened {
-        ui::warn(format!("{} of {} {}", finding.action, finding.coe, finding.message));
+        ui::warn(format!(
+            "{} of {} {}",
+            finding.action, finding.coe, finding.message
+        ));
     }
     for finding in &plan.missing {
-        ui::warn(format!("{} of {} {}", finding.action, finding.coe, finding.message));
+        ui::warn(format!(
+            "{} of {} {}",
+            finding.action, finding.coe, finding.message
+        ));
     }
     if !plan.missing.is_empty() && export.tracker == tracker::Tracker::GitHub {
         ui::note("hint: `gh issue list` lists 30 issues unless told otherwise; export with --state all --limit 1000");
