@@ -420,7 +420,9 @@ impl CoeLinks {
         if id.contains(':') {
             return None;
         }
-        self.web.as_ref().map(|web| format!("{web}/{}", self.path(id)))
+        self.web
+            .as_ref()
+            .map(|web| format!("{web}/{}", self.path(id)))
     }
 
     /// The COE as Markdown: a link to its page, or its path as code.
