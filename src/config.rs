@@ -479,9 +479,18 @@ mod tests {
         assert_eq!(bad("timezone: Mars/Base\n"), Some("timezone"));
         assert_eq!(bad("due_days: 0\nmin_whys: 5\n"), None);
         assert_eq!(bad("timezone: Asia/Tokyo\n"), None);
-        assert_eq!(bad("action_due_days: {preventt: 5}\n"), Some("action_due_days"));
-        assert_eq!(bad("action_due_days: {SEV1: 99999}\n"), Some("action_due_days"));
-        assert_eq!(bad("tracker_done_statuses: []\n"), Some("tracker_done_statuses"));
+        assert_eq!(
+            bad("action_due_days: {preventt: 5}\n"),
+            Some("action_due_days")
+        );
+        assert_eq!(
+            bad("action_due_days: {SEV1: 99999}\n"),
+            Some("action_due_days")
+        );
+        assert_eq!(
+            bad("tracker_done_statuses: []\n"),
+            Some("tracker_done_statuses")
+        );
         assert_eq!(
             bad("action_due_days: {prevent: 56, SEV1: 7, default: 30}\n"),
             None

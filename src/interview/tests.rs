@@ -281,7 +281,9 @@ fn action_due_days_is_the_due_date_offered_for_the_kind() {
     let config = Config::parse("action_due_days: {detect: 28, default: 90}\n").unwrap();
     let q = &QUESTIONS[6];
     let answers = ["Add an alarm", "detect", "team-sre", "", "open", "", ""];
-    let ran = walk_with(&mut coe, &config, Mode::New, &answers, |w, c| w.question(c, q));
+    let ran = walk_with(&mut coe, &config, Mode::New, &answers, |w, c| {
+        w.question(c, q)
+    });
     assert!(ran.result.is_ok(), "{:#?}", ran.p.transcript);
     assert!(said(&ran, "Due"), "{:#?}", ran.p.transcript);
     // Enter on the due date takes the default: 28 days after the incident started.
