@@ -10,6 +10,14 @@
 //! mix a real organisation has: mostly closed COEs, drafts (some past `due_days`), overdue
 //! corrective actions, recurring root causes and, now and then, blame language for
 //! `coe check` to flag. The repository gets `.coe.yaml`, `coes/`, `git init` and one commit.
+//!
+//! With `--repos N`, `--out` gets N such repositories, `team-01` to `team-N`, each of
+//! `--count` COEs from its own seed (`--seed` + its number): the many teams' repositories a
+//! director reads with `coe report --repo`.
+//!
+//! ```sh
+//! cargo run --release --example generate -- --repos 10 --count 10000 --out /tmp/coe-100k
+//! ```
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -27,7 +35,7 @@ use jiff::{Span, Timestamp};
 use rayon::prelude::*;
 
 /// Generate a realistic COE repository
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "generate")]
 struct Args {
     /// How many COE files to write
@@ -49,6 +57,9 @@ struct Args {
     /// Write the files without `git init` and the commit
     #[arg(long)]
     no_git: bool,
+    /// Write this many repositories, `team-01`, `team-02`, ..., in `--out`
+    #[arg(long, value_name = "N")]
+    repos: Option<usize>,
 }
 
 fn main() -> ExitCode {
@@ -63,6 +74,24 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<()> {
+    let Some(repos) = args.repos else {
+        return run_one(args);
+    };
+    prepare_out_dir(&args.out)?;
+    let width = repos.to_string().len().max(2);
+    for n in 1..=repos {
+        let team = Args {
+            out: args.out.join(format!("team-{n:0width$}")),
+            seed: args.seed.wrapping_add(n as u64),
+            repos: None,
+            ..args.clone()
+        };
+        run_one(&team)?;
+    }
+    Ok(())
+}
+
+fn run_one(args: &Args) -> Result<()> {
     let started = std::time::Instant::now();
     prepare_out_dir(&args.out)?;
     let config = Config::default();
@@ -1240,7 +1269,32 @@ mod tests {
             today: "2026-11-25".parse().unwrap(),
             days: None,
             no_git: true,
+            repos: None,
         }
+    }
+
+    #[test]
+    fn repos_writes_that_many_repositories_each_from_its_own_seed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("org");
+        let many = Args {
+            out: out.clone(),
+            repos: Some(2),
+            ..args(20, 5)
+        };
+        run(&many).unwrap();
+        let files = |team: &str| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(out.join(team).join("coes"))
+                .unwrap()
+                .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(files("team-01").len(), 20);
+        assert_eq!(files("team-02").len(), 20);
+        assert_ne!(files("team-01"), files("team-02"));
+        assert!(!out.join("team-03").exists());
     }
 
     #[test]

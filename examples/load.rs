@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release --example load -- /tmp/coe-10k
+//! cargo run --release --example load -- /tmp/coe-100k/team-*   # one after the other
 //! ```
 
 use std::path::PathBuf;
@@ -11,18 +12,23 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
-    let dir = std::env::args_os()
-        .nth(1)
-        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let mut dirs: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    if dirs.is_empty() {
+        dirs.push(PathBuf::from("."));
+    }
     let started = Instant::now();
-    let result = coe::config::Repo::discover(&dir).and_then(|repo| coe::store::load_all(&repo));
-    let loaded = match result {
-        Ok(loaded) => loaded,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return ExitCode::from(2);
+    let mut loaded = Vec::new();
+    for dir in &dirs {
+        let result =
+            coe::config::Repo::discover(dir).and_then(|repo| coe::store::load_all(&repo));
+        match result {
+            Ok(more) => loaded.extend(more),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::from(2);
+            }
         }
-    };
+    }
     let elapsed = started.elapsed();
     let failed: Vec<_> = loaded.iter().filter(|l| l.result.is_err()).collect();
     eprintln!(

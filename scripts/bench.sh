@@ -6,6 +6,7 @@
 #   scripts/bench.sh --smoke          # debug build; 50 COEs; 1 run each (CI: it all works)
 #   scripts/bench.sh --sizes 10000 --runs 20
 #   BENCH_COMMANDS="list report" scripts/bench.sh   # time only these read commands
+#   scripts/bench.sh --sizes 10000 --repos 10       # and 10 repositories of 10,000 (--repo)
 #
 # Wall time is the median of the runs: hyperfine when it is installed, else a loop of
 # `date +%s%N`. Peak memory (RSS) comes from GNU time (`/usr/bin/time -f %M`). Every
@@ -15,12 +16,14 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,14s/^# \{0,1\}//p' "$0"
+  sed -n '2,15s/^# \{0,1\}//p' "$0"
 }
 
 smoke=0
 sizes="1000 10000"
 runs=10
+repos=0
+big_runs=3
 # The read commands timed against the floors, in this order. Explicit on purpose: a
 # command that fails stops the script.
 commands=${BENCH_COMMANDS-"check list report actions"}
@@ -29,6 +32,8 @@ while [[ $# -gt 0 ]]; do
     --smoke) smoke=1 ;;
     --sizes) sizes=${2:?--sizes needs a value, e.g. \"1000 10000\"}; shift ;;
     --runs) runs=${2:?--runs needs a number}; shift ;;
+    --repos) repos=${2:?--repos needs a number}; shift ;;
+    --big-runs) big_runs=${2:?--big-runs needs a number}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown argument \`$1\`" >&2; usage >&2; exit 2 ;;
   esac
@@ -37,6 +42,8 @@ done
 if [[ $smoke == 1 ]]; then
   sizes=50
   runs=1
+  repos=2
+  big_runs=1
 fi
 
 cd "$(dirname "$0")/.."
@@ -71,7 +78,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/coe-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # A fixed day (reports and checks depend on it) and a commit identity, for every command.
-export COE_TODAY=2026-11-25 NO_COLOR=1
+# The parse cache lives in the work directory: `cold` runs empty it first.
+export COE_TODAY=2026-11-25 NO_COLOR=1 XDG_CACHE_HOME=$work/cache
 export GIT_AUTHOR_NAME="coe bench" GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME="coe bench" GIT_COMMITTER_EMAIL=bench@example.com
 
@@ -81,12 +89,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "-"; else if (a / b
 
 # measure NAME ACCEPTED_STATUSES COMMAND...
 # Runs COMMAND once, checking its exit status (and measuring peak RSS), then times it.
-# Sets $median (seconds) and $rss (KB, or empty).
+# Sets $median (seconds) and $rss (KB, or empty). With $prepare set (a shell command), it
+# runs before every run, untimed: `cold` runs empty the parse cache that way.
+prepare=
 measure() {
   local name=$1 accepted=$2
   shift 2
   local status=0
   rss=
+  [[ -z $prepare ]] || bash -c "$prepare"
   if [[ -n $time_bin ]]; then
     "$time_bin" -f %M -o "$work/rss" "$@" >"$work/stdout" 2>"$work/stderr" || status=$?
     rss=$(tail -n 1 "$work/rss")
@@ -101,13 +112,16 @@ measure() {
   if [[ $have_hyperfine == 1 ]]; then
     local cmd
     cmd=$(printf '%q ' "$@")
+    local prep=()
+    [[ -z $prepare ]] || prep=(--prepare "$prepare")
     hyperfine --shell=none --ignore-failure --warmup 2 --runs "$runs" --style basic \
-      --command-name "$name" --export-json "$work/hyperfine.json" -- "$cmd" >&2
+      "${prep[@]}" --command-name "$name" --export-json "$work/hyperfine.json" -- "$cmd" >&2
     median=$(grep -m 1 -o '"median": *[0-9.e+-]*' "$work/hyperfine.json" | sed 's/.*: *//')
   else
     local i start end
     : >"$work/times"
     for ((i = 0; i < runs; i++)); do
+      [[ -z $prepare ]] || bash -c "$prepare"
       start=$(date +%s%N)
       "$@" >/dev/null 2>&1 || true
       end=$(date +%s%N)
@@ -123,7 +137,7 @@ row() { # NAME MEDIAN RSS FLOOR_CAT FLOOR_LOAD
   printf '| %s | %s ms | %s | %s | %s |\n' "$1" "$(ms "$2")" "$mem" "$(ratio "$2" "$4")" "$(ratio "$2" "$5")"
 }
 
-declare -A results_wall results_rss
+declare -A results_wall results_rss results_cold
 largest=
 for n in $sizes; do
   repo=$work/coe-$n
@@ -148,8 +162,19 @@ for n in $sizes; do
   for command in $commands; do
     accepted=0
     [[ $command == check ]] && accepted="0 1"
-    measure "coe $command" "$accepted" "$coe" -C "$repo" "$command"
-    row "\`coe $command\`" "$median" "$rss" "$cat_floor" "$load_floor"
+    if [[ $command == check ]]; then
+      # `coe check` reads every file's text (its findings carry lines): no parse cache.
+      measure "coe $command" "$accepted" "$coe" -C "$repo" "$command"
+      row "\`coe $command\`" "$median" "$rss" "$cat_floor" "$load_floor"
+    else
+      prepare="rm -rf '$XDG_CACHE_HOME'"
+      measure "coe $command (cold)" "$accepted" "$coe" -C "$repo" "$command"
+      prepare=
+      row "\`coe $command\`, cold cache" "$median" "$rss" "$cat_floor" "$load_floor"
+      results_cold[$command]=$median
+      measure "coe $command (warm)" "$accepted" "$coe" -C "$repo" "$command"
+      row "\`coe $command\`, warm cache" "$median" "$rss" "$cat_floor" "$load_floor"
+    fi
     results_wall[$command]=$median
     results_rss[$command]=$rss
   done
@@ -158,6 +183,51 @@ for n in $sizes; do
   largest=$n
   largest_load=$load_floor
 done
+
+# $repos repositories of the largest size, read from bare mirrors with --repo: what a
+# director runs. Fewer runs (--big-runs): a cold run parses everything.
+declare -A org_wall org_rss org_cold
+if [[ $repos -gt 0 ]]; then
+  org=$work/org
+  echo "Generating $repos repositories of $largest COEs..." >&2
+  "$generate" --repos "$repos" --count "$largest" --seed 42 --out "$org" >&2
+  repo_args=()
+  for team in "$org"/team-*; do
+    [[ $team == *.git ]] && continue
+    # A mirror as a server keeps it: objects packed (--no-local copies instead of linking).
+    git clone -q --bare --no-local "$team" "$team.git"
+    repo_args+=(--repo "$team.git")
+  done
+  org_total=$((repos * largest))
+  saved_runs=$runs
+  runs=$big_runs
+  echo
+  echo "## $org_total COEs in $repos repositories (bare mirrors, \`--repo\`)"
+  echo
+  echo "| command | wall (median of $runs) | peak RSS | vs cat | vs load |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  measure "cat (all repositories)" 0 bash -c 'for d in "$1"/team-*/coes; do cat "$d"/*.yaml; done >/dev/null' _ "$org"
+  org_cat=$median
+  row "\`cat */coes/*.yaml\` (read floor)" "$median" "$rss" "$org_cat" ""
+  teams=()
+  for team in "$org"/team-*; do [[ $team == *.git ]] || teams+=("$team"); done
+  measure "load (all repositories)" 0 "$load" "${teams[@]}"
+  org_load=$median
+  row "load: list, read, parse each work tree (examples/load.rs)" "$median" "$rss" "$org_cat" "$org_load"
+  for command in report list actions; do
+    prepare="rm -rf '$XDG_CACHE_HOME'"
+    measure "coe $command --repo x$repos (cold)" 0 "$coe" -C "$org" "$command" "${repo_args[@]}"
+    prepare=
+    org_cold[$command]=$median
+    org_rss[$command]=$rss
+    row "\`coe $command --repo ...\`, cold cache" "$median" "$rss" "$org_cat" "$org_load"
+    measure "coe $command --repo x$repos (warm)" 0 "$coe" -C "$org" "$command" "${repo_args[@]}"
+    org_wall[$command]=$median
+    [[ -z $rss || $rss -le ${org_rss[$command]:-0} ]] || org_rss[$command]=$rss
+    row "\`coe $command --repo ...\`, warm cache" "$median" "$rss" "$org_cat" "$org_load"
+  done
+  runs=$saved_runs
+fi
 
 # `coe new --no-input` commits one file: its time in an empty repository and in the
 # largest generated one. Each run adds a COE (ids get -2, -3, ...).
@@ -216,4 +286,20 @@ for command in $commands; do
 done
 echo "| \`coe new --no-input\` <= 1.5x empty (the issue's target) | $(ratio "$new_large" "$new_empty"); the floor alone is $(ratio "$least" "$new_empty") | $(verdict "$new_large <= 1.5 * $new_empty") |"
 echo "| \`coe new --no-input\` <= 1.5x the least a commit can cost (proposed) | $(ms "$new_large") ms against $(ms "$least") ms, $(ratio "$new_large" "$least") | $(verdict "$new_large <= 1.5 * $least") |"
+for command in $commands; do
+  [[ $command == check ]] && continue
+  wall=${results_wall[$command]}
+  echo "| \`coe $command\`, warm cache, <= 250 ms | $(ms "$wall") ms (cold $(ms "${results_cold[$command]}") ms) | $(verdict "$wall <= 0.25") |"
+done
+if [[ $repos -gt 0 ]]; then
+  for command in report list actions; do
+    cold=${org_cold[$command]} warm=${org_wall[$command]}
+    echo "| \`coe $command\`, $org_total COEs in $repos repositories, cold <= 10 s | $(ms "$cold") ms | $(verdict "$cold <= 10") |"
+    echo "| \`coe $command\`, $org_total COEs in $repos repositories, warm <= 1.5 s | $(ms "$warm") ms | $(verdict "$warm <= 1.5") |"
+    if [[ -n ${org_rss[$command]} ]]; then
+      rss_mb=$(awk -v k="${org_rss[$command]}" 'BEGIN { printf "%.1f", k / 1024 }')
+      echo "| \`coe $command\`, $org_total COEs, peak RSS <= 1 GB | $rss_mb MB | $(verdict "$rss_mb <= 1024") |"
+    fi
+  done
+fi
 echo "| \`coe --version\` <= 5 ms | $(ms "$version") ms | $(verdict "$version <= 0.005") |"

@@ -27,7 +27,8 @@ macro_rules! environment {
   COE_DIR=DIR         the COE directory, relative to the repository root (overrides `dir:`)
   COE_COLOR=WHEN      default for --color (auto, always, never)
   NO_COLOR=1          no colour unless --color always
-  COE_TODAY=DATE      the date coe takes as today, YYYY-MM-DD (reproducible reports)"
+  COE_TODAY=DATE      the date coe takes as today, YYYY-MM-DD (reproducible reports)
+  XDG_CACHE_HOME=DIR  the parse cache goes in DIR/coe (default ~/.cache/coe)"
     };
 }
 
