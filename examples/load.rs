@@ -19,8 +19,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut loaded = Vec::new();
     for dir in &dirs {
-        let result =
-            coe::config::Repo::discover(dir).and_then(|repo| coe::store::load_all(&repo));
+        let result = coe::config::Repo::discover(dir).and_then(|repo| coe::store::load_all(&repo));
         match result {
             Ok(more) => loaded.extend(more),
             Err(e) => {
