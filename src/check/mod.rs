@@ -82,11 +82,15 @@ pub enum Rule {
     Security,
     /// A listed incident has no COE.
     MissingCoe,
+    /// A list item (timeline entry, why, data entry, lesson, corrective action) with no text.
+    EmptyItem,
+    /// A `link:` that is neither an http(s) URL nor a repository path.
+    Link,
 }
 
 impl Rule {
     /// Every rule, in the order the README lists them.
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 18] = [
         Rule::Parse,
         Rule::Id,
         Rule::FileName,
@@ -103,6 +107,8 @@ impl Rule {
         Rule::DoneDate,
         Rule::Security,
         Rule::MissingCoe,
+        Rule::EmptyItem,
+        Rule::Link,
     ];
 
     /// The stable name printed in findings (`error[incomplete]`).
@@ -124,6 +130,8 @@ impl Rule {
             Rule::DoneDate => "done-date",
             Rule::Security => "security",
             Rule::MissingCoe => "missing-coe",
+            Rule::EmptyItem => "empty-item",
+            Rule::Link => "link",
         }
     }
 }

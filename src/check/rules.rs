@@ -74,6 +74,8 @@ impl<'c> Rules<'c> {
         blame_language(coe, &self.blame_terms, &mut issues);
         overdue_actions(coe, config, today, &mut issues);
         done_dates(coe, &mut issues);
+        empty_items(coe, &mut issues);
+        links(coe, &mut issues);
         issues
     }
 }
@@ -466,6 +468,90 @@ fn done_dates(coe: &Coe, issues: &mut Vec<Issue>) {
                     "corrective action {name} is done but has no `done:` date; add the day it was done \
                      (YYYY-MM-DD) so reports count it in the right week"
                 ),
+            ));
+        }
+    }
+}
+
+/// `empty-item`: every item of a list says something; an empty one is usually an answer
+/// lost on the way (or a template left half filled).
+fn empty_items(coe: &Coe, issues: &mut Vec<Issue>) {
+    let texts = coe
+        .what_happened
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            (
+                format!("what_happened.timeline[{i}].event"),
+                "timeline entry",
+                i,
+                &e.event,
+            )
+        })
+        .chain(
+            coe.root_cause
+                .whys
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (format!("root_cause.whys[{i}]"), "why", i, w)),
+        )
+        .chain(coe.data.iter().enumerate().map(|(i, d)| {
+            (
+                format!("data[{i}].description"),
+                "data entry",
+                i,
+                &d.description,
+            )
+        }))
+        .chain(
+            coe.lessons
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (format!("lessons[{i}]"), "lesson", i, l)),
+        )
+        .chain(coe.corrective_actions.iter().enumerate().map(|(i, a)| {
+            (
+                format!("corrective_actions[{i}].action"),
+                "corrective action",
+                i,
+                &a.action,
+            )
+        }));
+    for (field, what, i, text) in texts {
+        if text.trim().is_empty() {
+            issues.push(Issue::new(
+                Rule::EmptyItem,
+                Severity::Error,
+                Some(&field),
+                format!("{what} {} is empty: fill it in or remove it", i + 1),
+            ));
+        }
+    }
+}
+
+/// `link`: a link is an http(s) URL or a path in the repository, so a reader can follow it.
+fn links(coe: &Coe, issues: &mut Vec<Issue>) {
+    let links = coe
+        .data
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((format!("data[{i}].link"), d.link.as_deref()?)))
+        .chain(
+            coe.corrective_actions
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| {
+                    Some((format!("corrective_actions[{i}].link"), a.link.as_deref()?))
+                }),
+        );
+    for (field, link) in links {
+        if let Some(problem) = crate::coe::link_problem(link) {
+            issues.push(Issue::new(
+                Rule::Link,
+                Severity::Error,
+                Some(&field),
+                problem,
             ));
         }
     }

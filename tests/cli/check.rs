@@ -149,6 +149,16 @@ fn overdue_action() {
 }
 
 #[test]
+fn empty_item() {
+    assert_eq!(check_fixture("empty-item", &[]), 1);
+}
+
+#[test]
+fn link() {
+    assert_eq!(check_fixture("link", &[]), 1);
+}
+
+#[test]
 fn done_date() {
     assert_eq!(check_fixture("done-date", &[]), 0, "a warning");
 }
