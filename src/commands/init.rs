@@ -33,6 +33,8 @@ pub fn config_text(dir: &std::path::Path) -> String {
          severities: [{sev}]\n\
          categories: [{cat}]\n\
          min_whys: {whys}               # root_cause.whys must have at least this many entries\n\
+         timezone: UTC             # IANA zone people type times in (HH:MM); stored as RFC 3339 with its offset\n\
+         editor: false             # true: coe new/edit open $VISUAL/$EDITOR instead of asking questions\n\
          # blame_terms: [human error, careless, should have known, ...]   # replaces the built-in list\n\
          impact_weights: {{{weights}}}   # ranks incidents without a customer count\n",
         dir = dir.display(),

@@ -500,3 +500,110 @@ fn multi_line_answers_become_blocks_and_the_editor_can_write_them() {
     );
     assert_eq!(coe.impact.customers, "Written\nin the editor\n");
 }
+
+/// A complete COE typed in the interview: 3 timeline entries, 3 whys and one entry in
+/// every other list, one-line answers. The README says how many prompts that takes.
+#[test]
+fn the_readme_counts_the_prompts_of_a_complete_coe() {
+    let mut coe = draft();
+    coe.title = String::new();
+    coe.severity = String::new();
+    coe.leader = String::new();
+    let answers = [
+        // Metadata: title, started, severity, leader, services, incident ref, detected,
+        // mitigated, resolved.
+        "Database deleted",
+        "2017-01-31 23:27",
+        "SEV1",
+        "Jane Doe",
+        "db",
+        "INC-1",
+        "23:40",
+        "02:10",
+        "", // yes, 02:10 is the next day
+        "02:30",
+        // 1. Summary, then the timeline.
+        "Production data was deleted by a cleanup script.",
+        "",
+        "23:27",
+        "Replication lag alarm",
+        "00:36",
+        "",
+        "Data directory removed",
+        "02:10",
+        "Site restored",
+        "",
+        // 2.
+        "Customers could not log in for 3 hours.",
+        "",
+        "5000",
+        "Six hours of data lost.",
+        "",
+        "Affected customers contacted.",
+        "",
+        // 3.
+        "Backups were never tested.",
+        "",
+        "data",
+        "The data directory was removed.",
+        "The script ran on the wrong host.",
+        "Hosts look alike in the shell prompt.",
+        "",
+        // 4.
+        "Replication dashboard",
+        "https://grafana.example.com/d/db",
+        "",
+        // 5.
+        "None: no data was exposed.",
+        "",
+        "None.",
+        "",
+        // 6.
+        "Test restores weekly.",
+        "",
+        // 7.
+        "Test backups weekly",
+        "prevent",
+        "team-db",
+        "2017-03-01",
+        "open",
+        "",
+        "",
+    ];
+    let config = Config::default();
+    let mut p = ScriptedPrompter::new(answers);
+    let result = {
+        let mut save = |_: &Coe, _: &str| -> Result<()> { Ok(()) };
+        // A new COE without --started: the start time is asked too.
+        let mut walk = Walk::new(&mut p, &config, Mode::New, false, &mut save);
+        walk.run(&mut coe, true, &[1, 2, 3, 4, 5, 6, 7])
+    };
+    let ran = Ran {
+        p,
+        saves: Vec::new(),
+        result,
+    };
+    assert!(ran.result.is_ok(), "{:#?}", ran.p.transcript);
+    assert_eq!(ran.p.remaining(), 0);
+    assert!(
+        coe.missing(&Config::default()).is_empty(),
+        "{:?}",
+        coe.missing(&Config::default())
+    );
+    // Every prompt answered, and the final "ready for review?".
+    let prompts = ran
+        .p
+        .transcript
+        .iter()
+        .filter(|l| l.starts_with("? "))
+        .count()
+        + 1;
+    assert_eq!(prompts, answers.len() + 1);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Writing a COE").unwrap()..];
+    assert!(
+        section.contains(&format!("| the interview, `coe new` | {prompts} |")),
+        "README's \"Writing a COE\" should say {prompts} prompts"
+    );
+}
