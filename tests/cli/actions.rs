@@ -795,3 +795,28 @@ fn by_owner_groups_in_every_format() {
         .flat_map(|o| &o.actions)
         .all(|a| a.status == "open"));
 }
+
+#[test]
+fn done_says_when_it_commits_edits_that_were_not_committed() {
+    let env = follow_up_env();
+    let text = env.read(COE_FILE);
+    env.write(
+        COE_FILE,
+        text.replace(
+            "Alarm on connection-pool saturation",
+            "Alarm on pool saturation per region",
+        ),
+    );
+    let out = env.run_ok(&["actions", "done", COE, "CA-2", "--date", "2026-11-24"]);
+    assert!(
+        stderr(&out).contains("had edits that were not committed; this commit includes them"),
+        "{}",
+        stderr(&out)
+    );
+    let (message, _) = last_commit(&env);
+    assert!(
+        message.ends_with("Also commits edits of the file that were not committed before."),
+        "{message}"
+    );
+    assert_eq!(env.git(&["status", "--porcelain"]), "");
+}

@@ -119,6 +119,7 @@ pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
         ui::out(&edit.diff(&repo)?)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let hand_edits = ctx.uncommitted_edits(&repo, &file.path)?;
     edit.write()?;
     ui::status(
         "Updated",
@@ -127,7 +128,7 @@ pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
             repo.relative(&file.path).display()
         ),
     );
-    ctx.commit(&repo, &[file.path], &message)?;
+    ctx.commit_change(&repo, &file.path, &message, hand_edits)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -164,16 +165,14 @@ pub fn run_link(ctx: &Context, args: LinkArgs) -> Result<ExitCode> {
         ui::out(&edit.diff(&repo)?)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let hand_edits = ctx.uncommitted_edits(&repo, &file.path)?;
     edit.write()?;
     ui::status(
         "Linked",
         format!("{action_id} of {} to {link}", file.coe.id),
     );
-    ctx.commit(
-        &repo,
-        &[file.path],
-        &format!("coe: link {action_id} of {} to {link}", file.coe.id),
-    )?;
+    let message = format!("coe: link {action_id} of {} to {link}", file.coe.id);
+    ctx.commit_change(&repo, &file.path, &message, hand_edits)?;
     Ok(ExitCode::SUCCESS)
 }
 

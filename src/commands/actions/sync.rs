@@ -181,11 +181,17 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
         edits.push(file.edit(&repo, &new)?);
     }
 
+    let mut hand_edited = Vec::new();
     if args.dry_run {
         for edit in &edits {
             ui::out(&edit.diff(&repo)?)?;
         }
     } else {
+        for edit in &edits {
+            if ctx.uncommitted_edits(&repo, &edit.path)? {
+                hand_edited.push(repo.relative(&edit.path).display().to_string());
+            }
+        }
         for edit in &edits {
             edit.write()?;
         }
@@ -225,7 +231,7 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
         format!("{read}; marked {marked}.")
     });
     if !args.dry_run && !edits.is_empty() {
-        let message = format!(
+        let mut message = format!(
             "coe: sync {} from {}\n\n{}\n",
             crate::coe::plural(lines.len(), "corrective action", "corrective actions"),
             args.file
@@ -237,6 +243,14 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
                 .collect::<Vec<_>>()
                 .join("\n")
         );
+        for file in &hand_edited {
+            ui::note(format!(
+                "{file} had edits that were not committed; this commit includes them"
+            ));
+            message.push_str(&format!(
+                "\nAlso commits edits of {file} that were not committed before.\n"
+            ));
+        }
         let paths: Vec<PathBuf> = edits.into_iter().map(|e| e.path).collect();
         ctx.commit(&repo, &paths, &message)?;
     }
