@@ -36,12 +36,15 @@ pub fn config_text(dir: &std::path::Path) -> String {
          timezone: UTC             # IANA zone people type times in (HH:MM); stored as RFC 3339 with its offset\n\
          editor: false             # true: coe new/edit open $VISUAL/$EDITOR instead of asking questions\n\
          # blame_terms: [human error, careless, should have known, ...]   # replaces the built-in list\n\
-         impact_weights: {{{weights}}}   # ranks incidents without a customer count\n",
+         impact_weights: {{{weights}}}   # ranks incidents without a customer count\n\
+         # action_due_days: {{prevent: 56, detect: 28, default: 30}}   # default due dates of corrective actions\n\
+         tracker_done_statuses: [{done}]   # Jira statuses that mean done (coe actions sync)\n",
         dir = dir.display(),
         due = d.due_days,
         sev = list(&d.severities),
         cat = list(&d.categories),
         whys = d.min_whys,
+        done = list(&d.tracker_done_statuses),
         weights = d
             .impact_weights
             .iter()

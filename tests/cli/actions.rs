@@ -510,10 +510,15 @@ fn sync_from_a_jira_csv_export_with_configured_done_statuses() {
 
     // A team whose workflow ends in "Shipped" says so in .coe.yaml.
     let config = env.read(".coe.yaml");
-    env.write(
-        ".coe.yaml",
-        format!("{config}tracker_done_statuses: [Done, Shipped]\n"),
-    );
+    let shipped: String = config
+        .lines()
+        .map(|l| match l.starts_with("tracker_done_statuses:") {
+            true => "tracker_done_statuses: [Done, Shipped]\n".to_string(),
+            false => format!("{l}\n"),
+        })
+        .collect();
+    assert_ne!(shipped, config);
+    env.write(".coe.yaml", shipped);
     env.git(&["commit", "-qam", "shipped means done"]);
     env.run_ok(&["actions", "sync", &export]);
     assert_eq!(
