@@ -141,6 +141,53 @@ pub fn html_page(title: &str, body: &str) -> String {
     )
 }
 
+/// Marks the table cells whose text is one short token (an id, a date, a code, an owner, a
+/// number) `class="nw"`, which the page's style keeps on one line: `CA-1` never breaks into
+/// `CA-` and `1`. Cells of prose keep wrapping. Works on comrak's output, whose cells open as
+/// `<td>` or `<td align="...">`.
+pub fn nowrap_short_cells(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(start) = rest.find("<td") {
+        let Some(open_end) = rest[start..].find('>').map(|i| start + i + 1) else {
+            break;
+        };
+        let Some(close) = rest[open_end..].find("</td>").map(|i| open_end + i) else {
+            break;
+        };
+        let text = strip_tags(&rest[open_end..close]);
+        let short = !text.is_empty()
+            && text.chars().count() <= 40
+            && !text.chars().any(char::is_whitespace);
+        out.push_str(&rest[..start]);
+        let open = &rest[start..open_end];
+        if short && (open == "<td>" || open.starts_with("<td ")) {
+            out.push_str("<td class=\"nw\"");
+            out.push_str(&open[3..]);
+        } else {
+            out.push_str(open);
+        }
+        rest = &rest[open_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of an HTML fragment: tags dropped (entities left as they are).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -168,6 +215,11 @@ th{background:#f6f8fa}tr:nth-child(2n) td{background:#fbfcfd}
 blockquote{margin:0;padding:0 1em;color:#59636e;border-left:.25em solid #d1d9e0}
 code{background:#eff1f3;border-radius:4px;padding:.1em .3em}
 svg{max-width:100%;height:auto}figure{margin:1em 0}figcaption{color:#59636e;font-size:13px}
+td.nw{white-space:nowrap}.footnote{color:#59636e;font-size:13px}
+@media print{body{font-size:10.5pt;color:#000;background:#fff}main{max-width:none;padding:0}
+table{display:table;overflow:visible;font-size:9.5pt}tr,figure,svg{break-inside:avoid}h2,h3{break-after:avoid}
+a{color:inherit;text-decoration:none}th{background:#eee!important}tr:nth-child(2n) td{background:#fff!important}
+.noprint,nav.site{display:none!important}}
 @media (prefers-color-scheme: dark){body{background:#0d1117;color:#e6edf3}th{background:#161b22}
 tr:nth-child(2n) td{background:#0f141b}th,td,h1,h2{border-color:#3d444d}code{background:#262c36}a{color:#4493f8}}
 ";
@@ -208,6 +260,17 @@ mod tests {
     fn cells_stay_in_their_column() {
         assert_eq!(cell("a | b\nc"), "a \\| b c");
         assert_eq!(cell(""), "—");
+    }
+
+    #[test]
+    fn short_cells_do_not_wrap() {
+        let html = "<table><tr><td>CA-1</td><td align=\"right\">12,000</td>\
+                    <td><a href=\"coes/2026-11-22-x.yaml\">Checkout slow</a></td><td></td></tr></table>";
+        assert_eq!(
+            nowrap_short_cells(html),
+            "<table><tr><td class=\"nw\">CA-1</td><td class=\"nw\" align=\"right\">12,000</td>\
+             <td><a href=\"coes/2026-11-22-x.yaml\">Checkout slow</a></td><td></td></tr></table>"
+        );
     }
 
     #[test]

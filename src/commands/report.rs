@@ -79,9 +79,10 @@ pub fn run(ctx: &Context, args: ReportArgs) -> Result<ExitCode> {
     let coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, coe)| coe).collect();
     let mut report = report::build(&coes, &repo.config, window, today);
     report.unreadable = loaded.unreadable;
+    let link = render::CoeLink::yaml(repo.relative(&repo.coe_dir));
     let text = match args.format {
-        ReportFormat::Markdown => render::markdown(&report, Some(&repo.root))?,
-        ReportFormat::Html => render::html(&report, Some(&repo.root))?,
+        ReportFormat::Markdown => render::markdown(&report, Some(&repo.root), Some(&link))?,
+        ReportFormat::Html => render::html(&report, Some(&repo.root), Some(&link))?,
         ReportFormat::Json => render::json(&report)?,
     };
     super::emit(args.output.as_deref(), &text)?;

@@ -5,10 +5,13 @@
 //! The data flows one way: loaded COEs -> [`rollup::build`] -> a [`rollup::Report`] (the
 //! JSON view, documented in the README) -> [`render`].
 
+pub mod headline;
+pub mod impact;
 pub mod on_time;
 pub mod render;
 pub mod rollup;
 pub mod svg;
 pub mod table;
+pub mod trends;
 
 pub use rollup::{build, Report, Window};

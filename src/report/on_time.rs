@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::coe::{ActionStatus, Coe};
+use crate::coe::{ActionStatus, Coe, CorrectiveAction};
 use crate::config::Config;
 
 /// How many months the report's on-time table covers, ending with the window's month.
@@ -45,13 +45,8 @@ pub fn by_month(coes: &[Coe], config: &Config, last_day: Date, today: Date) -> V
         .collect();
     for coe in coes {
         for action in &coe.corrective_actions {
-            let Some(due) = coe.action_due(action, config) else {
+            let Some((due, on_time)) = judged(coe, action, config, today) else {
                 continue;
-            };
-            let on_time = match (action.status, action.done) {
-                (ActionStatus::Done, Some(done)) => done <= due,
-                (ActionStatus::Open, _) if due < today => false,
-                _ => continue,
             };
             let index = (i32::from(due.year()) - i32::from(first.year())) * 12
                 + i32::from(due.month())
@@ -67,6 +62,24 @@ pub fn by_month(coes: &[Coe], config: &Config, last_day: Date, today: Date) -> V
         month.rate = (month.due > 0).then(|| month.on_time as f64 / month.due as f64);
     }
     months
+}
+
+/// An action's due date (its own, or the default of `action_due_days`) and whether it was
+/// done by then, once that can be judged: done with a `done` date, or open past due on
+/// `today`. Won't-fix actions, done actions without a date and open actions not due yet
+/// are not judged.
+pub fn judged(
+    coe: &Coe,
+    action: &CorrectiveAction,
+    config: &Config,
+    today: Date,
+) -> Option<(Date, bool)> {
+    let due = coe.action_due(action, config)?;
+    match (action.status, action.done) {
+        (ActionStatus::Done, Some(done)) => Some((due, done <= due)),
+        (ActionStatus::Open, _) if due < today => Some((due, false)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

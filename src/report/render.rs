@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::rollup::Report;
 use super::svg;
+use super::trends::Period;
 use crate::{markdown, templates};
 
 /// The report template's name.
@@ -26,21 +27,76 @@ pub const BUILT_IN: &[(&str, &str)] = &[(TEMPLATE, include_str!("../../templates
 /// The label shown for incidents without a category or service.
 const NOT_SET: &str = "(not set)";
 
-/// The report as Markdown. `repo_root` is where template overrides are looked up.
-pub fn markdown(report: &Report, repo_root: Option<&Path>) -> Result<String> {
-    render_template(report, repo_root, None)
+/// Where an incident's title links to: `{prefix}{id}{suffix}`, relative to the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoeLink {
+    prefix: String,
+    suffix: String,
+}
+
+impl CoeLink {
+    /// The COE's YAML file, `dir/ID.yaml`, for a report written at the repository root.
+    /// `dir` is the COE directory relative to the root.
+    pub fn yaml(dir: &Path) -> CoeLink {
+        let parts: Vec<String> = dir
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        CoeLink {
+            prefix: parts.iter().map(|p| format!("{p}/")).collect(),
+            suffix: ".yaml".into(),
+        }
+    }
+
+    /// The COE's page in a site written by `coe site`: `coes/ID.html`.
+    pub fn site() -> CoeLink {
+        CoeLink {
+            prefix: "coes/".into(),
+            suffix: ".html".into(),
+        }
+    }
+
+    /// The link for `id`, when the id is a plain file name (a hostile id gets no link).
+    pub fn href(&self, id: &str) -> Option<String> {
+        let plain = !id.is_empty()
+            && !id.starts_with('.')
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        let prefix_ok = self
+            .prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+        (plain && prefix_ok).then(|| format!("{}{id}{}", self.prefix, self.suffix))
+    }
+}
+
+/// The report as Markdown. `repo_root` is where template overrides are looked up; titles
+/// link through `link` when given.
+pub fn markdown(
+    report: &Report,
+    repo_root: Option<&Path>,
+    link: Option<&CoeLink>,
+) -> Result<String> {
+    render_template(report, repo_root, None, link)
 }
 
 /// The report as a self-contained HTML page with inline SVG charts.
-pub fn html(report: &Report, repo_root: Option<&Path>) -> Result<String> {
+pub fn html(report: &Report, repo_root: Option<&Path>, link: Option<&CoeLink>) -> Result<String> {
     let nonce = nonce();
     let markers = Markers {
         categories: format!("coechart{nonce}categories"),
-        weekly: format!("coechart{nonce}weekly"),
+        incidents: format!("coechart{nonce}incidents"),
+        times: format!("coechart{nonce}times"),
     };
-    let md = render_template(report, repo_root, Some(&markers))?;
+    let md = render_template(report, repo_root, Some(&markers), link)?;
     let mut body = markdown::to_html_fragment(&md);
     let window = window_text(report);
+    let labels = trend_labels(report);
+    let noun = period_noun(report);
     let charts = [
         (
             &markers.categories,
@@ -50,11 +106,40 @@ pub fn html(report: &Report, repo_root: Option<&Path>) -> Result<String> {
             ),
         ),
         (
-            &markers.weekly,
-            svg::bars(
-                &format!("Incidents per week, to {}", report.window.until),
+            &markers.incidents,
+            svg::stacked_bars(
+                &format!("Incidents per {noun} by severity"),
                 "Incidents",
-                &week_bars(report),
+                &labels,
+                &severity_series(report),
+            ),
+        ),
+        (
+            &markers.times,
+            svg::lines(
+                &format!("Median minutes to detect and to mitigate, per {noun}"),
+                "Minutes",
+                &labels,
+                &[
+                    (
+                        "Time to detect".to_string(),
+                        report
+                            .trends
+                            .buckets
+                            .iter()
+                            .map(|b| b.median_minutes_to_detect)
+                            .collect(),
+                    ),
+                    (
+                        "Time to mitigate".to_string(),
+                        report
+                            .trends
+                            .buckets
+                            .iter()
+                            .map(|b| b.median_minutes_to_mitigate)
+                            .collect(),
+                    ),
+                ],
             ),
         ),
     ];
@@ -64,7 +149,10 @@ pub fn html(report: &Report, repo_root: Option<&Path>) -> Result<String> {
             &format!("<figure class=\"chart\">{chart}</figure>"),
         );
     }
-    Ok(markdown::html_page(&format!("COE report, {window}"), &body))
+    Ok(markdown::html_page(
+        &format!("COE report, {window}"),
+        &markdown::nowrap_short_cells(&body),
+    ))
 }
 
 /// The report as pretty-printed JSON (the [`Report`] type, documented in the README).
@@ -75,7 +163,8 @@ pub fn json(report: &Report) -> Result<String> {
 /// Placeholders standing where the HTML charts go.
 struct Markers {
     categories: String,
-    weekly: String,
+    incidents: String,
+    times: String,
 }
 
 /// Chart data for the template.
@@ -84,13 +173,19 @@ struct Charts<'a> {
     /// True when rendering for HTML: the template writes the markers instead of Mermaid.
     svg: bool,
     categories_marker: &'a str,
-    weekly_marker: &'a str,
+    incidents_marker: &'a str,
+    times_marker: &'a str,
     /// The window's categories: label and incidents.
     categories: Vec<Bar>,
-    /// Incidents per week: label (the week's first day, MM-DD) and incidents.
-    weeks: Vec<Bar>,
-    /// The largest weekly count (at least 1), for the Mermaid y axis.
-    weekly_max: usize,
+    /// `month` or `quarter`.
+    period: &'static str,
+    /// The trend's labels (`Nov 2026`, `Q4 2026`).
+    labels: Vec<String>,
+    /// Cumulative incidents per bucket, most severe first: series k counts severities 0..=k,
+    /// so drawing them from the last to the first stacks them in Mermaid.
+    stacked: Vec<Series>,
+    /// The largest bucket (at least 1), for the Mermaid y axis.
+    incidents_max: usize,
 }
 
 #[derive(Serialize)]
@@ -99,10 +194,17 @@ struct Bar {
     incidents: usize,
 }
 
+#[derive(Serialize)]
+struct Series {
+    name: String,
+    values: Vec<usize>,
+}
+
 fn render_template(
     report: &Report,
     repo_root: Option<&Path>,
     markers: Option<&Markers>,
+    link: Option<&CoeLink>,
 ) -> Result<String> {
     let mut env = templates::environment(repo_root, BUILT_IN);
     env.add_filter("mermaid", |v: Value| {
@@ -114,21 +216,47 @@ fn render_template(
             &crate::templates::display(&target),
         ))
     });
+    let link = link.cloned();
+    env.add_filter("coe_link", move |label: Value, id: Value| {
+        let label = crate::templates::display(&label);
+        let id = crate::templates::display(&id);
+        Value::from_safe_string(match link.as_ref().and_then(|l| l.href(&id)) {
+            Some(href) => format!("[{}](<{href}>)", markdown::cell(&label)),
+            None => markdown::cell(&label),
+        })
+    });
     let bars = |rows: Vec<(String, usize)>| {
         rows.into_iter()
             .map(|(label, incidents)| Bar { label, incidents })
             .collect()
     };
+    let mut running = vec![0usize; report.trends.buckets.len()];
+    let stacked = severity_series(report)
+        .into_iter()
+        .map(|(name, values)| {
+            for (r, v) in running.iter_mut().zip(values) {
+                *r += v;
+            }
+            Series {
+                name,
+                values: running.clone(),
+            }
+        })
+        .collect();
     let charts = Charts {
         svg: markers.is_some(),
         categories_marker: markers.map_or("", |m| &m.categories),
-        weekly_marker: markers.map_or("", |m| &m.weekly),
+        incidents_marker: markers.map_or("", |m| &m.incidents),
+        times_marker: markers.map_or("", |m| &m.times),
         categories: bars(category_slices(report)),
-        weeks: bars(week_bars(report)),
-        weekly_max: report
-            .weekly
+        period: period_noun(report),
+        labels: trend_labels(report),
+        stacked,
+        incidents_max: report
+            .trends
+            .buckets
             .iter()
-            .map(|w| w.incidents)
+            .map(|b| b.incidents)
             .max()
             .unwrap_or(0)
             .max(1),
@@ -140,8 +268,69 @@ fn render_template(
             report => Serde(report),
             charts => Serde(&charts),
             not_set => NOT_SET,
+            ratio => report.impact.customer_minutes_per_impact_minute.map(|r| {
+                let tenths = (r * 10.0).round() as i64;
+                match tenths % 10 {
+                    0 => templates::thousands(tenths / 10),
+                    d => format!("{}.{d}", templates::thousands(tenths / 10)),
+                }
+            }),
+            weights => report
+                .impact
+                .weights
+                .iter()
+                .map(|(severity, weight)| format!("{severity} {weight}"))
+                .collect::<Vec<_>>()
+                .join(", "),
         },
     )
+}
+
+fn period_noun(report: &Report) -> &'static str {
+    match report.trends.period {
+        Period::Month => "month",
+        Period::Quarter => "quarter",
+    }
+}
+
+fn trend_labels(report: &Report) -> Vec<String> {
+    report
+        .trends
+        .buckets
+        .iter()
+        .map(|b| b.label.clone())
+        .collect()
+}
+
+/// Incidents per bucket for each severity with any, configured ones first in order (as
+/// the summary lists them), then others by name.
+fn severity_series(report: &Report) -> Vec<(String, Vec<usize>)> {
+    let mut names: Vec<&str> = Vec::new();
+    for b in &report.trends.buckets {
+        for x in &b.by_severity {
+            if !names.contains(&x.severity.as_str()) {
+                names.push(&x.severity);
+            }
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let values: Vec<usize> = report
+                .trends
+                .buckets
+                .iter()
+                .map(|b| {
+                    b.by_severity
+                        .iter()
+                        .find(|x| x.severity == name)
+                        .map_or(0, |x| x.incidents)
+                })
+                .collect();
+            (name.to_string(), values)
+        })
+        .filter(|(_, values)| values.iter().any(|v| *v > 0))
+        .collect()
 }
 
 fn window_text(report: &Report) -> String {
@@ -160,14 +349,6 @@ fn category_slices(report: &Report) -> Vec<(String, usize)> {
                 row.incidents,
             )
         })
-        .collect()
-}
-
-fn week_bars(report: &Report) -> Vec<(String, usize)> {
-    report
-        .weekly
-        .iter()
-        .map(|w| (w.since.strftime("%m-%d").to_string(), w.incidents))
         .collect()
 }
 

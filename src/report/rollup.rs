@@ -19,6 +19,9 @@ use crate::coe::{
 };
 use crate::config::Config;
 
+use super::impact::{most_first, Impact, ImpactModel, Measure};
+use super::trends::Trends;
+
 /// The days a report covers: `since` inclusive, `until` exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
@@ -62,23 +65,30 @@ pub struct Report {
     pub today: Date,
     /// The window at a glance.
     pub summary: Summary,
-    /// Incidents that started in the window, oldest first.
+    /// The executive summary: sentences generated from the figures, most important first.
+    pub headline: Vec<String>,
+    /// How impact is measured and ranked (see the README's "Impact").
+    pub impact: ImpactModel,
+    /// Incidents that started in the window, most impact first (unknown impact last, then
+    /// oldest first).
     pub incidents: Vec<IncidentRow>,
     /// Corrective actions due or done in the window, overdue, and open by owner.
     pub actions: ActionsRollup,
     /// Where customer pain came from: per category and per service.
     pub root_causes: RootCauses,
+    /// Contributing factors: per category and per service × factor category.
+    pub contributing_factors: Factors,
     /// Problems that came back.
     pub recurrences: Recurrences,
     /// Lessons of the window's incidents.
     pub lessons: Vec<LessonRow>,
     /// Incomplete COEs past their due date (across all COEs), most late first.
     pub overdue_coes: Vec<OverdueCoe>,
-    /// Incidents per week: the weeks ending with the window's last day, oldest first.
-    pub weekly: Vec<WeekCount>,
     /// Corrective actions done by their due date over those due, per month: the twelve
     /// months ending with the window's, oldest first.
     pub on_time: Vec<crate::report::on_time::OnTimeMonth>,
+    /// Per month over the last year (per quarter for windows over two years).
+    pub trends: Trends,
     /// COE files that could not be read and are left out of every figure.
     pub unreadable: Vec<Unreadable>,
 }
@@ -102,8 +112,9 @@ pub struct Summary {
     /// Those incidents per severity: every configured severity in configured order (zeros
     /// included), then any other severity found, by name.
     pub by_severity: Vec<SeverityCount>,
-    /// Customers affected, summed over the window's incidents that give a number.
-    pub customers_affected: u64,
+    /// Customers affected, summed over the window's incidents that give a number; `null`
+    /// when none does (unknown, not zero).
+    pub customers_affected: Option<u64>,
     /// The window's incidents that give no number of customers affected.
     pub incidents_without_customer_count: usize,
     /// Median minutes from started to detected, over the incidents with a detected time.
@@ -152,10 +163,18 @@ pub struct IncidentRow {
     pub customers_affected: Option<u64>,
     /// Customers affected × minutes to mitigate, when both are known.
     pub customer_minutes: Option<u64>,
+    /// Minutes to mitigate × the severity's impact weight, when both are known.
+    pub impact_minutes: Option<f64>,
+    /// Which measure `impact` comes from: `customer-minutes`, `impact-minutes` or `unknown`.
+    pub measure: Measure,
+    /// The ranking figure in the report's impact unit; `null` when unknown.
+    pub impact: Option<f64>,
     /// The root-cause category, when answered.
     pub category: Option<String>,
     /// The services involved.
     pub services: Vec<String>,
+    /// The contributing factors' categories, without repeats.
+    pub factor_categories: Vec<String>,
     /// Whether all seven questions are answered.
     pub complete: bool,
 }
@@ -242,21 +261,60 @@ pub struct Rollup {
     pub by_service: Vec<ImpactRow>,
 }
 
-/// The impact of one category or service. Rows are ranked by customer-minutes, then
-/// customers, then incidents (all descending), then name.
+/// The impact of one category or service. Rows are ranked by impact, then incidents (both
+/// descending), then name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImpactRow {
     /// The category or service; `null` for incidents that do not name one.
     pub name: Option<String>,
     /// Incidents.
     pub incidents: usize,
-    /// Customers affected, summed.
-    pub customers_affected: u64,
-    /// Customers affected × minutes from started to mitigated, summed.
-    pub customer_minutes: u64,
-    /// Incidents whose customer-minutes are unknown (no mitigated time or no customer
-    /// count); they add nothing to `customer_minutes`.
+    /// Customers affected, summed over the incidents that give a count; `null` when none does.
+    pub customers_affected: Option<u64>,
+    /// Incidents that give no customer count.
+    pub customers_unknown: usize,
+    /// Customer-minutes, summed over the incidents that have them; `null` when none has.
+    pub customer_minutes: Option<u64>,
+    /// Impact-minutes, summed over the incidents that have them; `null` when none has.
+    pub impact_minutes: Option<f64>,
+    /// The ranking figure: the incidents' impact summed, in the report's impact unit.
+    pub impact: f64,
+    /// Incidents measured by customer-minutes.
+    pub by_customer_minutes: usize,
+    /// Incidents measured by impact-minutes (no customer count).
+    pub by_impact_minutes: usize,
+    /// Incidents whose impact is unknown (no mitigated time); they add nothing.
     pub unmeasured: usize,
+}
+
+/// Contributing factors across all incidents and within the window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Factors {
+    /// Over every COE.
+    pub all: FactorRollup,
+    /// Over the window's incidents.
+    pub window: FactorRollup,
+}
+
+/// Contributing factors rolled up like root causes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorRollup {
+    /// Per factor category (an incident counts once per category it names).
+    pub by_category: Vec<ImpactRow>,
+    /// Per service × factor category, ranked like the others.
+    pub by_service: Vec<ServiceFactorRow>,
+}
+
+/// One service × contributing-factor category.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceFactorRow {
+    /// The service.
+    pub service: String,
+    /// The factor's category.
+    pub category: String,
+    /// Incidents, their customers, customer-minutes, impact-minutes and impact.
+    #[serde(flatten)]
+    pub impact: ImpactRow,
 }
 
 /// Problems that came back.
@@ -269,21 +327,26 @@ pub struct Recurrences {
     pub after_fix: Vec<RepeatAfterFix>,
 }
 
-/// A category + service pair seen in more than one incident.
+/// A category + service pair seen in more than one incident, the category as the root
+/// cause or as a contributing factor.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecurringPair {
-    /// The root-cause category.
+    /// The category.
     pub category: String,
     /// The service.
     pub service: String,
     /// The incidents' COE ids, oldest first.
     pub incidents: Vec<String>,
+    /// How many of them had it as their root cause.
+    pub as_root_cause: usize,
+    /// How many as a contributing factor only.
+    pub as_factor: usize,
     /// How many of them started in the window.
     pub in_window: usize,
-    /// Customers affected, summed.
-    pub customers_affected: u64,
-    /// Customer-minutes, summed.
-    pub customer_minutes: u64,
+    /// Customers affected, summed over those that give a count; `null` when none does.
+    pub customers_affected: Option<u64>,
+    /// The incidents' impact summed, in the report's impact unit.
+    pub impact: f64,
 }
 
 /// An incident that happened again after the earlier incident's fix was done.
@@ -293,7 +356,7 @@ pub struct RepeatAfterFix {
     pub incident: String,
     /// The earlier incident's COE id (the most recent one that qualifies).
     pub earlier: String,
-    /// The shared root-cause category.
+    /// The shared category (root cause or contributing factor).
     pub category: String,
     /// The shared services.
     pub services: Vec<String>,
@@ -331,17 +394,6 @@ pub struct OverdueCoe {
     pub answered: usize,
 }
 
-/// Incidents that started in one week.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WeekCount {
-    /// The week's first day.
-    pub since: Date,
-    /// The week's last day (inclusive).
-    pub until: Date,
-    /// Incidents.
-    pub incidents: usize,
-}
-
 /// A COE file that could not be read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unreadable {
@@ -351,33 +403,30 @@ pub struct Unreadable {
     pub error: String,
 }
 
-/// The fewest bars of the weekly chart (a quarter, for a trend) and the most.
-const MIN_WEEKS: i64 = 12;
-const MAX_WEEKS: i64 = 104;
-
 /// Computes every figure of the report. `coes` in any order; `today` is the day state is
 /// measured on.
 pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Report {
+    let model = ImpactModel::calibrate(coes, config);
+    let impacts: Vec<Impact> = coes.iter().map(|c| model.impact(c, config)).collect();
     let complete: Vec<bool> = coes.iter().map(|c| c.is_complete(config)).collect();
     let mut in_window: Vec<usize> = (0..coes.len())
         .filter(|&i| window.contains(coes[i].incident.started.date()))
         .collect();
     in_window.sort_by(|&a, &b| by_started(&coes[a], &coes[b]));
     let window_coes: Vec<&Coe> = in_window.iter().map(|&i| &coes[i]).collect();
-    let all_coes: Vec<&Coe> = coes.iter().collect();
+    let all: Vec<usize> = (0..coes.len()).collect();
 
     let overdue_coes = overdue_coes(coes, &complete, config, today);
+    let known_counts: Vec<u64> = window_coes
+        .iter()
+        .filter_map(|c| c.impact.customers_affected)
+        .collect();
     let summary = Summary {
         incidents: window_coes.len(),
         by_severity: by_severity(&window_coes, config),
-        customers_affected: window_coes
-            .iter()
-            .filter_map(|c| c.impact.customers_affected)
-            .fold(0u64, u64::saturating_add),
-        incidents_without_customer_count: window_coes
-            .iter()
-            .filter(|c| c.impact.customers_affected.is_none())
-            .count(),
+        customers_affected: (!known_counts.is_empty())
+            .then(|| known_counts.iter().fold(0u64, |a, b| a.saturating_add(*b))),
+        incidents_without_customer_count: window_coes.len() - known_counts.len(),
         median_minutes_to_detect: median(window_coes.iter().filter_map(|c| c.minutes_to_detect())),
         detected_incidents: window_coes
             .iter()
@@ -395,10 +444,12 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
         overdue: overdue_coes.len(),
         due_days: config.due_days,
     };
-    let incidents = in_window
+    let mut incidents: Vec<IncidentRow> = in_window
         .iter()
-        .map(|&i| incident_row(&coes[i], complete[i]))
+        .map(|&i| incident_row(&coes[i], complete[i], &impacts[i]))
         .collect();
+    // Stable: equal impacts stay oldest first.
+    incidents.sort_by(|a, b| most_first(a.impact, b.impact));
     let lessons = window_coes
         .iter()
         .flat_map(|c| {
@@ -411,7 +462,13 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
                 })
         })
         .collect();
-    Report {
+    let groups = pair_groups(coes);
+    let recurrences = Recurrences {
+        pairs: recurring_pairs(&groups, &impacts, window),
+        after_fix: repeats_after_fix(&groups, window),
+    };
+    let actions = actions(coes, window, today);
+    let mut report = Report {
         window: WindowView {
             since: window.since,
             until: window.last_day(),
@@ -419,25 +476,27 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
         },
         today,
         summary,
+        headline: Vec::new(),
+        impact: model,
         incidents,
-        actions: actions(coes, window, today),
+        actions,
         root_causes: RootCauses {
-            all: rollup(&all_coes),
-            window: rollup(&window_coes),
+            all: rollup(coes, &impacts, &all),
+            window: rollup(coes, &impacts, &in_window),
         },
-        recurrences: {
-            let groups = pair_groups(coes);
-            Recurrences {
-                pairs: recurring_pairs(&groups, window),
-                after_fix: repeats_after_fix(&groups, window),
-            }
+        contributing_factors: Factors {
+            all: factor_rollup(coes, &impacts, &all),
+            window: factor_rollup(coes, &impacts, &in_window),
         },
+        recurrences,
         lessons,
         overdue_coes,
-        weekly: weekly(coes, window),
         on_time: crate::report::on_time::by_month(coes, config, window.last_day(), today),
+        trends: super::trends::trends(coes, config, window.since, window.last_day(), today),
         unreadable: Vec::new(),
-    }
+    };
+    report.headline = super::headline::sentences(&report);
+    report
 }
 
 /// Oldest first; ties by id so output is stable.
@@ -464,7 +523,9 @@ pub fn median(values: impl IntoIterator<Item = i64>) -> Option<f64> {
     })
 }
 
-fn by_severity(coes: &[&Coe], config: &Config) -> Vec<SeverityCount> {
+/// Incidents per severity: every configured severity in order (zeros included), then any
+/// other severity found, by name.
+pub fn by_severity(coes: &[&Coe], config: &Config) -> Vec<SeverityCount> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for coe in coes {
         *counts.entry(coe.severity.trim()).or_default() += 1;
@@ -484,7 +545,7 @@ fn by_severity(coes: &[&Coe], config: &Config) -> Vec<SeverityCount> {
     out
 }
 
-fn incident_row(coe: &Coe, complete: bool) -> IncidentRow {
+fn incident_row(coe: &Coe, complete: bool, impact: &Impact) -> IncidentRow {
     let inc = &coe.incident;
     let end = inc.mitigated.as_ref().or(inc.resolved.as_ref());
     IncidentRow {
@@ -497,21 +558,40 @@ fn incident_row(coe: &Coe, complete: bool) -> IncidentRow {
             .map(|e| inc.started.minutes_until(e))
             .filter(|m| *m >= 0),
         customers_affected: coe.impact.customers_affected,
-        customer_minutes: coe.customer_minutes(),
+        customer_minutes: impact.customer_minutes,
+        impact_minutes: impact.impact_minutes,
+        measure: impact.measure,
+        impact: impact.impact,
         category: category(coe).map(str::to_string),
         services: services(coe).into_iter().map(str::to_string).collect(),
+        factor_categories: factor_categories(coe)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         complete,
     }
 }
 
 /// The root-cause category, unless it is still a placeholder.
-fn category(coe: &Coe) -> Option<&str> {
+pub fn category(coe: &Coe) -> Option<&str> {
     let c = coe.root_cause.category.trim();
     (!is_placeholder(c)).then_some(c)
 }
 
+/// The contributing factors' categories, trimmed, without placeholders or repeats.
+pub fn factor_categories(coe: &Coe) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for f in &coe.contributing_factors {
+        let c = f.category.trim();
+        if !is_placeholder(c) && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The services named, trimmed, without placeholders or repeats, in file order.
-fn services(coe: &Coe) -> Vec<&str> {
+pub fn services(coe: &Coe) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     for s in &coe.services {
         let s = s.trim();
@@ -601,18 +681,19 @@ fn actions(coes: &[Coe], window: Window, today: Date) -> ActionsRollup {
     }
 }
 
-/// Impact per category and per service over `coes`, ranked.
-pub fn rollup(coes: &[&Coe]) -> Rollup {
+/// Impact per root-cause category and per service over the incidents `indices` of `coes`.
+pub fn rollup(coes: &[Coe], impacts: &[Impact], indices: &[usize]) -> Rollup {
     let mut by_category: HashMap<Option<&str>, ImpactRow> = HashMap::new();
     let mut by_service: HashMap<Option<&str>, ImpactRow> = HashMap::new();
-    for coe in coes {
-        add_impact(&mut by_category, category(coe), coe);
+    for &i in indices {
+        let coe = &coes[i];
+        add_impact(&mut by_category, category(coe), coe, &impacts[i]);
         let services = services(coe);
         if services.is_empty() {
-            add_impact(&mut by_service, None, coe);
+            add_impact(&mut by_service, None, coe, &impacts[i]);
         }
         for service in services {
-            add_impact(&mut by_service, Some(service), coe);
+            add_impact(&mut by_service, Some(service), coe, &impacts[i]);
         }
     }
     Rollup {
@@ -621,90 +702,183 @@ pub fn rollup(coes: &[&Coe]) -> Rollup {
     }
 }
 
-fn add_impact<'a>(rows: &mut HashMap<Option<&'a str>, ImpactRow>, key: Option<&'a str>, coe: &Coe) {
-    let row = rows.entry(key).or_insert_with(|| ImpactRow {
-        name: key.map(str::to_string),
-        incidents: 0,
-        customers_affected: 0,
-        customer_minutes: 0,
-        unmeasured: 0,
+/// Contributing factors per category and per service × category over `indices`.
+pub fn factor_rollup(coes: &[Coe], impacts: &[Impact], indices: &[usize]) -> FactorRollup {
+    let mut by_category: HashMap<Option<&str>, ImpactRow> = HashMap::new();
+    let mut by_pair: HashMap<(&str, &str), ImpactRow> = HashMap::new();
+    for &i in indices {
+        let coe = &coes[i];
+        for factor in factor_categories(coe) {
+            add_impact(&mut by_category, Some(factor), coe, &impacts[i]);
+            for service in services(coe) {
+                let row = by_pair
+                    .entry((service, factor))
+                    .or_insert_with(|| ImpactRow::named(None));
+                row.add(coe, &impacts[i]);
+            }
+        }
+    }
+    let mut by_service: Vec<ServiceFactorRow> = by_pair
+        .into_iter()
+        .map(|((service, category), impact)| ServiceFactorRow {
+            service: service.to_string(),
+            category: category.to_string(),
+            impact,
+        })
+        .collect();
+    by_service.sort_by(|a, b| {
+        impact_order(&a.impact, &b.impact)
+            .then_with(|| a.service.cmp(&b.service))
+            .then_with(|| a.category.cmp(&b.category))
     });
-    row.incidents += 1;
-    row.customers_affected = row
-        .customers_affected
-        .saturating_add(coe.impact.customers_affected.unwrap_or(0));
-    match coe.customer_minutes() {
-        Some(cm) => row.customer_minutes = row.customer_minutes.saturating_add(cm),
-        None => row.unmeasured += 1,
+    FactorRollup {
+        by_category: ranked(by_category.into_values().collect()),
+        by_service,
     }
 }
 
-/// Ranks rows by customer impact: customer-minutes, then customers, then incidents (all
-/// descending), then name (rows without a name last), so ties always come out the same.
+impl ImpactRow {
+    fn named(name: Option<&str>) -> ImpactRow {
+        ImpactRow {
+            name: name.map(str::to_string),
+            incidents: 0,
+            customers_affected: None,
+            customers_unknown: 0,
+            customer_minutes: None,
+            impact_minutes: None,
+            impact: 0.0,
+            by_customer_minutes: 0,
+            by_impact_minutes: 0,
+            unmeasured: 0,
+        }
+    }
+
+    /// Adds one incident.
+    fn add(&mut self, coe: &Coe, impact: &Impact) {
+        self.incidents += 1;
+        match coe.impact.customers_affected {
+            Some(n) => {
+                self.customers_affected =
+                    Some(self.customers_affected.unwrap_or(0).saturating_add(n));
+            }
+            None => self.customers_unknown += 1,
+        }
+        if let Some(cm) = impact.customer_minutes {
+            self.customer_minutes = Some(self.customer_minutes.unwrap_or(0).saturating_add(cm));
+        }
+        if let Some(im) = impact.impact_minutes {
+            self.impact_minutes = Some(self.impact_minutes.unwrap_or(0.0) + im);
+        }
+        self.impact += impact.impact.unwrap_or(0.0);
+        match impact.measure {
+            Measure::CustomerMinutes => self.by_customer_minutes += 1,
+            Measure::ImpactMinutes => self.by_impact_minutes += 1,
+            Measure::Unknown => self.unmeasured += 1,
+        }
+    }
+}
+
+fn add_impact<'a>(
+    rows: &mut HashMap<Option<&'a str>, ImpactRow>,
+    key: Option<&'a str>,
+    coe: &Coe,
+    impact: &Impact,
+) {
+    rows.entry(key)
+        .or_insert_with(|| ImpactRow::named(key))
+        .add(coe, impact);
+}
+
+/// Most impact first, then most incidents.
+fn impact_order(a: &ImpactRow, b: &ImpactRow) -> Ordering {
+    b.impact
+        .total_cmp(&a.impact)
+        .then_with(|| b.incidents.cmp(&a.incidents))
+}
+
+/// Ranks rows by impact, then incidents (both descending), then name (rows without a name
+/// last), so ties always come out the same.
 pub fn ranked(mut rows: Vec<ImpactRow>) -> Vec<ImpactRow> {
     rows.sort_by(|a, b| {
-        b.customer_minutes
-            .cmp(&a.customer_minutes)
-            .then_with(|| b.customers_affected.cmp(&a.customers_affected))
-            .then_with(|| b.incidents.cmp(&a.incidents))
-            .then_with(|| match (&a.name, &b.name) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            })
+        impact_order(a, b).then_with(|| match (&a.name, &b.name) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
     });
     rows
 }
 
-/// Incidents grouped by (category, service), each group oldest first.
-type PairGroups<'c> = BTreeMap<(&'c str, &'c str), Vec<&'c Coe>>;
+/// Incidents grouped by (category, service), each group oldest first; the category is the
+/// root cause's or a contributing factor's. Each member is (index in `coes`, whether the
+/// category is its root cause).
+type PairGroups<'c> = BTreeMap<(&'c str, &'c str), Vec<(usize, &'c Coe, bool)>>;
 
 /// [`PairGroups`] of `coes`. Incidents without a category or a service are in no group: an
 /// unknown cause cannot be said to recur.
 fn pair_groups(coes: &[Coe]) -> PairGroups<'_> {
     let mut groups: PairGroups<'_> = BTreeMap::new();
-    for coe in coes {
-        let Some(category) = category(coe) else {
-            continue;
-        };
-        for service in services(coe) {
-            groups.entry((category, service)).or_default().push(coe);
+    for (i, coe) in coes.iter().enumerate() {
+        let root = category(coe);
+        let mut categories: Vec<&str> = root.into_iter().collect();
+        for f in factor_categories(coe) {
+            if !categories.contains(&f) {
+                categories.push(f);
+            }
+        }
+        for c in categories {
+            for service in services(coe) {
+                groups
+                    .entry((c, service))
+                    .or_default()
+                    .push((i, coe, root == Some(c)));
+            }
         }
     }
     for group in groups.values_mut() {
-        group.sort_by(|a, b| by_started(a, b));
+        group.sort_by(|a, b| by_started(a.1, b.1));
     }
     groups
 }
 
-fn recurring_pairs(groups: &PairGroups<'_>, window: Window) -> Vec<RecurringPair> {
+fn recurring_pairs(
+    groups: &PairGroups<'_>,
+    impacts: &[Impact],
+    window: Window,
+) -> Vec<RecurringPair> {
     let mut pairs: Vec<RecurringPair> = groups
         .iter()
         .filter(|(_, group)| group.len() > 1)
-        .map(|((category, service), group)| RecurringPair {
-            category: category.to_string(),
-            service: service.to_string(),
-            incidents: group.iter().map(|c| c.id.clone()).collect(),
-            in_window: group
+        .map(|((category, service), group)| {
+            let counts: Vec<u64> = group
                 .iter()
-                .filter(|c| window.contains(c.incident.started.date()))
-                .count(),
-            customers_affected: group
-                .iter()
-                .filter_map(|c| c.impact.customers_affected)
-                .fold(0, u64::saturating_add),
-            customer_minutes: group
-                .iter()
-                .filter_map(|c| c.customer_minutes())
-                .fold(0, u64::saturating_add),
+                .filter_map(|(_, c, _)| c.impact.customers_affected)
+                .collect();
+            RecurringPair {
+                category: category.to_string(),
+                service: service.to_string(),
+                incidents: group.iter().map(|(_, c, _)| c.id.clone()).collect(),
+                as_root_cause: group.iter().filter(|(_, _, root)| *root).count(),
+                as_factor: group.iter().filter(|(_, _, root)| !*root).count(),
+                in_window: group
+                    .iter()
+                    .filter(|(_, c, _)| window.contains(c.incident.started.date()))
+                    .count(),
+                customers_affected: (!counts.is_empty())
+                    .then(|| counts.iter().fold(0, |a, b| u64::saturating_add(a, *b))),
+                impact: group
+                    .iter()
+                    .filter_map(|(i, _, _)| impacts[*i].impact)
+                    .sum(),
+            }
         })
         .collect();
     pairs.sort_by(|a, b| {
         b.incidents
             .len()
             .cmp(&a.incidents.len())
-            .then_with(|| b.customer_minutes.cmp(&a.customer_minutes))
+            .then_with(|| b.impact.total_cmp(&a.impact))
             .then_with(|| a.category.cmp(&b.category))
             .then_with(|| a.service.cmp(&b.service))
     });
@@ -730,6 +904,7 @@ fn repeats_after_fix<'c>(groups: &PairGroups<'c>, window: Window) -> Vec<RepeatA
     // (later id, earlier id) -> the repeat, collecting the services they share.
     let mut found: BTreeMap<(&str, &str), (RepeatAfterFix, &Coe)> = BTreeMap::new();
     for (&(category, service), group) in groups {
+        let group: Vec<&Coe> = group.iter().map(|(_, c, _)| *c).collect();
         let fixes: Vec<Option<Date>> = group.iter().map(|c| fixed_on(c)).collect();
         for (j, later) in group.iter().enumerate() {
             let started = later.incident.started.at();
@@ -760,32 +935,6 @@ fn repeats_after_fix<'c>(groups: &PairGroups<'c>, window: Window) -> Vec<RepeatA
     let mut out: Vec<(RepeatAfterFix, &Coe)> = found.into_values().collect();
     out.sort_by(|(a, ca), (b, cb)| by_started(ca, cb).then_with(|| a.earlier.cmp(&b.earlier)));
     out.into_iter().map(|(r, _)| r).collect()
-}
-
-/// Incidents per week, in 7-day buckets ending with the window's last day: at least
-/// `MIN_WEEKS` (a trend even for a one-week window), at most `MAX_WEEKS`.
-fn weekly(coes: &[Coe], window: Window) -> Vec<WeekCount> {
-    let weeks = ((window.days() + 6) / 7).clamp(MIN_WEEKS, MAX_WEEKS);
-    let mut counts = vec![0usize; weeks as usize];
-    for coe in coes {
-        let back = days_between(window.until, coe.incident.started.date()) - 1;
-        if back >= 0 && back / 7 < weeks {
-            let index = weeks - 1 - back / 7;
-            counts[index as usize] += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .enumerate()
-        .map(|(i, incidents)| {
-            let from_end = weeks - i as i64;
-            WeekCount {
-                since: add_days(window.until, -7 * from_end),
-                until: add_days(window.until, -7 * (from_end - 1) - 1),
-                incidents,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -906,7 +1055,7 @@ mod tests {
     fn no_incidents_in_window() {
         let r = report(&[coe("2026-10-01-old", "2026-10-01T10:00:00Z")]);
         assert_eq!(r.summary.incidents, 0);
-        assert_eq!(r.summary.customers_affected, 0);
+        assert_eq!(r.summary.customers_affected, None, "unknown, not 0");
         assert_eq!(r.summary.median_minutes_to_detect, None);
         assert_eq!(r.summary.median_minutes_to_mitigate, None);
         assert_eq!(r.summary.detected_incidents, 0);
@@ -920,8 +1069,9 @@ mod tests {
         assert!(r.incidents.is_empty() && r.lessons.is_empty());
         assert!(r.root_causes.window.by_category.is_empty());
         assert_eq!(r.root_causes.all.by_category.len(), 1);
-        assert_eq!(r.weekly.iter().map(|w| w.incidents).sum::<usize>(), 1);
-        assert_eq!(r.weekly.len(), 12);
+        assert_eq!(r.trends.buckets.len(), 12);
+        assert_eq!(r.trends.buckets[10].label, "Oct 2026");
+        assert_eq!(r.trends.buckets[10].incidents, 1);
     }
 
     #[test]
@@ -955,7 +1105,7 @@ mod tests {
                 ("P0", 1)
             ]
         );
-        assert_eq!(s.customers_affected, 150);
+        assert_eq!(s.customers_affected, Some(150));
         assert_eq!(s.incidents_without_customer_count, 1);
         // Detect: 10, 30, 10 -> 10. Mitigate: 60, (none), 60 -> 60 over 2 incidents.
         assert_eq!(s.median_minutes_to_detect, Some(10.0));
@@ -1074,7 +1224,7 @@ mod tests {
     }
 
     #[test]
-    fn rollups_rank_by_customer_minutes_then_customers_then_incidents_then_name() {
+    fn rollups_rank_by_impact_then_incidents_then_name() {
         let mk = |id: &str, category: &str, customers: Option<u64>, minutes: Option<i64>| {
             let mut c = coe(id, "2026-11-20T10:00:00Z");
             c.root_cause.category = category.into();
@@ -1089,10 +1239,10 @@ mod tests {
         };
         let coes = [
             mk("2026-11-20-a", "network", Some(10), Some(10)), // 100
-            mk("2026-11-20-b", "capacity", Some(100), Some(1)), // 100, more customers
+            mk("2026-11-20-b", "capacity", Some(100), Some(1)), // 100
             mk("2026-11-20-c", "deployment", Some(10), Some(10)), // 100, tie with network...
             mk("2026-11-20-d", "deployment", Some(0), None),   // ...but deployment has 2 incidents
-            mk("2026-11-20-e", "data", Some(5), Some(20)),     // 100, fewer customers
+            mk("2026-11-20-e", "data", Some(5), Some(20)),     // 100
             mk("2026-11-20-f", "hardware", Some(10), Some(10)), // full tie with network: by name
             mk("2026-11-20-g", "", None, None),                // no category: last
             mk("2026-11-20-h", "security", Some(1), Some(1000)), // 1000: first
@@ -1109,15 +1259,15 @@ mod tests {
             names,
             [
                 Some("security"),
-                Some("capacity"),
                 Some("deployment"),
+                Some("capacity"),
+                Some("data"),
                 Some("hardware"),
                 Some("network"),
-                Some("data"),
                 None
             ]
         );
-        let dep = &r.root_causes.all.by_category[2];
+        let dep = &r.root_causes.all.by_category[1];
         assert_eq!(
             (
                 dep.incidents,
@@ -1125,12 +1275,13 @@ mod tests {
                 dep.customer_minutes,
                 dep.unmeasured
             ),
-            (2, 10, 100, 1)
+            (2, Some(10), Some(100), 1),
+            "d has a count (0) but no mitigated time: unknown impact"
         );
         let none = &r.root_causes.all.by_category[6];
         assert_eq!(
             (none.incidents, none.customer_minutes, none.unmeasured),
-            (1, 0, 1)
+            (1, None, 1)
         );
         assert_eq!(r.root_causes.window, r.root_causes.all, "all in the window");
     }
@@ -1151,12 +1302,12 @@ mod tests {
                 .map(|r| (r.incidents, r.customers_affected, r.customer_minutes))
         };
         let all = &r.root_causes.all.by_service;
-        assert_eq!(row(all, Some("web")), Some((2, 1100, 66_000)));
-        assert_eq!(row(all, Some("api")), Some((1, 100, 6_000)));
-        assert_eq!(row(all, None), Some((1, 100, 6_000)));
+        assert_eq!(row(all, Some("web")), Some((2, Some(1100), Some(66_000))));
+        assert_eq!(row(all, Some("api")), Some((1, Some(100), Some(6_000))));
+        assert_eq!(row(all, None), Some((1, Some(100), Some(6_000))));
         assert_eq!(all[0].name.as_deref(), Some("web"));
         let window = &r.root_causes.window.by_service;
-        assert_eq!(row(window, Some("web")), Some((1, 100, 6_000)));
+        assert_eq!(row(window, Some("web")), Some((1, Some(100), Some(6_000))));
         assert_eq!(window.len(), 3);
         // Ties between api, web and (none) in the window: by name, unnamed last.
         let names: Vec<Option<&str>> = window.iter().map(|r| r.name.as_deref()).collect();
@@ -1184,7 +1335,7 @@ mod tests {
         );
         assert_eq!(p.incidents, ["2026-09-01-a", "2026-11-20-b"]);
         assert_eq!(p.in_window, 1);
-        assert_eq!(p.customer_minutes, 12_000);
+        assert_eq!(p.impact, 12_000.0);
     }
 
     #[test]
@@ -1286,40 +1437,332 @@ mod tests {
     }
 
     #[test]
-    fn weeks_end_with_the_window() {
+    fn trends_by_month_over_a_year_and_by_quarter_over_two() {
+        let mut a = coe("2026-11-25-a", "2026-11-25T23:00:00Z");
+        a.corrective_actions = vec![
+            action("CA-1", ActionStatus::Done, "2026-11-10", Some("2026-11-09")), // on time
+            action("CA-2", ActionStatus::Done, "2026-11-12", Some("2026-11-20")), // late
+            action("CA-3", ActionStatus::Open, "2026-11-20", None),               // late
+            action("CA-4", ActionStatus::Wontfix, "2026-11-21", None),            // left out
+            action("CA-5", ActionStatus::Open, "2026-11-25", None), // due today: not yet
+        ];
+        let mut b = coe("2026-11-19-b", "2026-11-19T00:00:00Z");
+        b.incident.detected = Some(stamp("2026-11-19T00:40:00Z"));
+        b.incident.mitigated = Some(stamp("2026-11-19T02:00:00Z"));
         let coes = [
-            coe("2026-11-25-a", "2026-11-25T23:00:00Z"),
-            coe("2026-11-19-b", "2026-11-19T00:00:00Z"),
+            a,
+            b,
             coe("2026-11-18-c", "2026-11-18T10:00:00Z"),
-            coe("2026-09-03-d", "2026-09-03T10:00:00Z"), // the first of 12 weeks
-            coe("2026-09-02-e", "2026-09-02T10:00:00Z"), // before the chart
-            coe("2026-11-26-f", "2026-11-26T10:00:00Z"), // after the window
+            coe("2025-12-03-d", "2025-12-03T10:00:00Z"), // the first of 12 months
+            coe("2025-11-30-e", "2025-11-30T10:00:00Z"), // before the chart
+            coe("2026-11-26-f", "2026-11-26T10:00:00Z"), // after the window's last day
         ];
         let r = report(&coes);
-        assert_eq!(r.weekly.len(), 12);
-        let last = &r.weekly[11];
+        let t = &r.trends;
+        assert_eq!(t.period, super::super::trends::Period::Month);
+        assert_eq!(t.buckets.len(), 12);
         assert_eq!(
-            (last.since, last.until, last.incidents),
-            (date(2026, 11, 19), TODAY, 2)
+            (
+                t.buckets[0].label.as_str(),
+                t.buckets[0].since,
+                t.buckets[0].incidents
+            ),
+            ("Dec 2025", date(2025, 12, 1), 1)
         );
-        assert_eq!(r.weekly[10].incidents, 1);
-        assert_eq!(r.weekly[0].since, date(2026, 9, 3));
-        assert_eq!(r.weekly[0].incidents, 1);
-        assert_eq!(r.weekly.iter().map(|w| w.incidents).sum::<usize>(), 4);
-        // A long window gets one bar per week, up to two years.
+        let nov = &t.buckets[11];
+        assert_eq!((nov.label.as_str(), nov.until), ("Nov 2026", TODAY));
+        assert_eq!(nov.incidents, 3, "f is after the window");
+        // Detect 10, 40, 10 -> 10; mitigate 60, 120, 60 -> 60.
+        assert_eq!(nov.median_minutes_to_detect, Some(10.0));
+        assert_eq!(nov.median_minutes_to_mitigate, Some(60.0));
+        assert_eq!((nov.actions_due, nov.actions_done_on_time), (3, 1));
+        assert_eq!(nov.on_time_rate(), Some(1.0 / 3.0));
+        assert_eq!(t.buckets[5].median_minutes_to_mitigate, None);
+        assert_eq!(t.buckets[5].on_time_rate(), None);
+        assert_eq!(nov.by_severity[1].incidents, 3, "SEV2");
+
+        // 18 months: one bucket per month of the window.
+        let r18 = build(
+            &coes,
+            &Config::default(),
+            Window::inclusive(date(2025, 6, 1), TODAY),
+            TODAY,
+        );
+        assert_eq!(r18.trends.buckets.len(), 18);
+        assert_eq!(r18.trends.buckets[0].label, "Jun 2025");
+        assert_eq!(r18.trends.buckets[5].incidents, 1, "e, Nov 2025");
+        // Over two years: quarters, labels with their year.
         let long = build(
             &coes,
             &Config::default(),
-            Window::inclusive(date(2026, 1, 1), TODAY),
+            Window::inclusive(date(2017, 1, 1), TODAY),
             TODAY,
         );
-        assert_eq!(long.weekly.len(), 47, "329 days");
-        let huge = build(
-            &coes,
+        assert_eq!(long.trends.period, super::super::trends::Period::Quarter);
+        let labels: Vec<&str> = long
+            .trends
+            .buckets
+            .iter()
+            .map(|b| b.label.as_str())
+            .collect();
+        assert_eq!(labels.len(), 40);
+        assert_eq!(
+            (labels[0], labels[35], labels[39]),
+            ("Q1 2017", "Q4 2025", "Q4 2026")
+        );
+        assert_eq!(long.trends.buckets[35].incidents, 2, "d and e");
+        assert_eq!(long.trends.buckets[35].since, date(2025, 10, 1));
+        assert_eq!(long.trends.buckets[35].until, date(2025, 12, 31));
+    }
+
+    /// Five incidents, hand-computed with the default weights (SEV1 10, SEV2 4, SEV3 1,
+    /// SEV4 0.25):
+    /// a SEV1, 1,000 customers, 30 min: 30,000 customer-minutes, ratio 1,000 / 10 = 100;
+    /// b SEV2, 200 customers, 60 min: 12,000 customer-minutes, ratio 200 / 4 = 50;
+    /// c SEV3, no count, 120 min: 120 impact-minutes;
+    /// d SEV4, 10 customers, no mitigated time: unknown, ratio 10 / 0.25 = 40;
+    /// e SEV1, no count, no mitigated time: unknown.
+    /// Calibration: median(100, 50, 40) = 50, so c is 120 × 50 = 6,000.
+    fn impact_fixture() -> Vec<Coe> {
+        let mk = |id: &str, severity: &str, customers: Option<u64>, minutes: Option<i64>| {
+            let mut c = coe(id, &format!("{}T10:00:00Z", &id[..10]));
+            c.severity = severity.into();
+            c.impact.customers_affected = customers;
+            c.incident.mitigated = minutes.map(|m| {
+                crate::coe::Stamp::from(
+                    c.incident.started.at() + jiff::SignedDuration::from_mins(m),
+                )
+            });
+            c.incident.detected = None;
+            c.incident.resolved = None;
+            c
+        };
+        vec![
+            mk("2026-11-19-e", "SEV1", None, None),
+            mk("2026-11-20-d", "SEV4", Some(10), None),
+            mk("2026-11-21-c", "SEV3", None, Some(120)),
+            mk("2026-11-22-b", "SEV2", Some(200), Some(60)),
+            mk("2026-11-23-a", "SEV1", Some(1000), Some(30)),
+        ]
+    }
+
+    #[test]
+    fn incidents_rank_by_customer_minutes_or_calibrated_impact_minutes() {
+        let r = report(&impact_fixture());
+        assert_eq!(r.impact.customer_minutes_per_impact_minute, Some(50.0));
+        assert_eq!(
+            (r.impact.calibrated_on, r.impact.unit.as_str()),
+            (3, "customer-minutes")
+        );
+        type Row<'a> = (&'a str, Measure, Option<f64>, Option<u64>, Option<f64>);
+        let rows: Vec<Row> = r
+            .incidents
+            .iter()
+            .map(|i| {
+                (
+                    &i.id[11..],
+                    i.measure,
+                    i.impact,
+                    i.customer_minutes,
+                    i.impact_minutes,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "a",
+                    Measure::CustomerMinutes,
+                    Some(30_000.0),
+                    Some(30_000),
+                    Some(300.0)
+                ),
+                (
+                    "b",
+                    Measure::CustomerMinutes,
+                    Some(12_000.0),
+                    Some(12_000),
+                    Some(240.0)
+                ),
+                (
+                    "c",
+                    Measure::ImpactMinutes,
+                    Some(6_000.0),
+                    None,
+                    Some(120.0)
+                ),
+                ("e", Measure::Unknown, None, None, None),
+                ("d", Measure::Unknown, None, None, None),
+            ],
+            "unknown last, oldest first among them"
+        );
+        // Customers affected: 1,210 known, 2 unknown; never 0 for unknown.
+        assert_eq!(r.summary.customers_affected, Some(1_210));
+        assert_eq!(r.summary.incidents_without_customer_count, 2);
+        let sev1 = r.root_causes.all.by_service[0].clone();
+        assert_eq!(
+            (
+                sev1.impact,
+                sev1.by_customer_minutes,
+                sev1.by_impact_minutes,
+                sev1.unmeasured
+            ),
+            (48_000.0, 2, 1, 2)
+        );
+        assert_eq!(sev1.impact_minutes, Some(660.0));
+    }
+
+    #[test]
+    fn without_any_customer_count_the_ranking_is_in_impact_minutes() {
+        let mut coes = impact_fixture();
+        for c in &mut coes {
+            c.impact.customers_affected = None;
+        }
+        coes[0].severity = "P0".into(); // no weight: unknown
+        coes[0].incident.mitigated = Some(stamp("2026-11-19T12:00:00Z"));
+        let r = report(&coes);
+        assert_eq!(r.impact.customer_minutes_per_impact_minute, None);
+        assert_eq!(r.impact.unit, "impact-minutes");
+        let rows: Vec<(&str, Option<f64>)> = r
+            .incidents
+            .iter()
+            .map(|i| (&i.id[11..], i.impact))
+            .collect();
+        // a 30 × 10 = 300, b 60 × 4 = 240, c 120 × 1 = 120.
+        assert_eq!(
+            rows,
+            [
+                ("a", Some(300.0)),
+                ("b", Some(240.0)),
+                ("c", Some(120.0)),
+                ("e", None),
+                ("d", None)
+            ]
+        );
+        assert_eq!(r.summary.customers_affected, None);
+    }
+
+    #[test]
+    fn contributing_factors_roll_up_and_recur_with_root_causes() {
+        use crate::coe::ContributingFactor;
+        let factor = |category: &str| ContributingFactor {
+            category: category.into(),
+            description: "x".into(),
+        };
+        // x: 100 customers × 60 min = 6,000 customer-minutes; ratio 100 / 4 = 25.
+        let mut x = coe("2026-11-20-x", "2026-11-20T10:00:00Z");
+        x.contributing_factors = vec![
+            factor("deployment"),
+            factor("process"),
+            factor("deployment"),
+        ];
+        // y: no count, 30 min × 4 = 120 impact-minutes × 25 = 3,000.
+        let mut y = coe("2026-11-21-y", "2026-11-21T10:00:00Z");
+        y.services = vec!["checkout".into(), "payments".into()];
+        y.root_cause.category = "deployment".into();
+        y.impact.customers_affected = None;
+        y.incident.mitigated = Some(stamp("2026-11-21T10:30:00Z"));
+        y.contributing_factors = vec![factor("deployment"), factor("TODO")];
+        let r = report(&[x, y]);
+        let f = &r.contributing_factors.all;
+        let cats: Vec<(Option<&str>, usize, f64, usize, usize)> = f
+            .by_category
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_deref(),
+                    c.incidents,
+                    c.impact,
+                    c.by_customer_minutes,
+                    c.by_impact_minutes,
+                )
+            })
+            .collect();
+        assert_eq!(
+            cats,
+            [
+                (Some("deployment"), 2, 9_000.0, 1, 1),
+                (Some("process"), 1, 6_000.0, 1, 0)
+            ]
+        );
+        let pairs: Vec<(&str, &str, usize, f64)> = f
+            .by_service
+            .iter()
+            .map(|p| {
+                (
+                    p.service.as_str(),
+                    p.category.as_str(),
+                    p.impact.incidents,
+                    p.impact.impact,
+                )
+            })
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("checkout", "deployment", 2, 9_000.0),
+                ("checkout", "process", 1, 6_000.0),
+                ("payments", "deployment", 1, 3_000.0)
+            ]
+        );
+        assert_eq!(r.incidents[0].factor_categories, ["deployment", "process"]);
+        // deployment on checkout: y's root cause and x's factor.
+        let p = &r.recurrences.pairs;
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            (
+                p[0].category.as_str(),
+                p[0].service.as_str(),
+                p[0].as_root_cause,
+                p[0].as_factor,
+                p[0].impact
+            ),
+            ("deployment", "checkout", 1, 1, 9_000.0)
+        );
+        assert_eq!(r.contributing_factors.window, r.contributing_factors.all);
+    }
+
+    #[test]
+    fn the_executive_summary_is_written_from_the_figures() {
+        let mut a = coe("2026-11-20-a", "2026-11-20T10:00:00Z");
+        a.severity = "SEV1".into();
+        a.title = "Checkout down".into();
+        let b = coe("2026-11-21-b", "2026-11-21T10:00:00Z");
+        let mut c = coe("2026-11-22-c", "2026-11-22T10:00:00Z");
+        c.root_cause.category = "network".into();
+        c.services = vec!["search".into()];
+        c.impact.customers_affected = None;
+        let mut old = coe("2026-10-01-old", "2026-10-01T10:00:00Z");
+        old.corrective_actions = vec![
+            action("CA-1", ActionStatus::Open, "2026-11-01", None),
+            action("CA-2", ActionStatus::Open, "2026-11-02", None),
+            action("CA-3", ActionStatus::Open, "2026-11-03", None),
+        ];
+        old.corrective_actions[2].owner = "team-web".into();
+        let r = report(&[c, b, a, old]);
+        assert_eq!(
+            r.headline,
+            [
+                "3 incidents this week: 1 SEV1 and 2 SEV2.",
+                "2 of them were configuration problems on checkout.",
+                "The most customer pain: “Checkout down” (SEV1, 6,000 customer-minutes).",
+                "At least 200 customers were affected; the count is unknown for 1 incident.",
+                "3 corrective actions are overdue, 2 of them owned by team-platform.",
+            ]
+        );
+        let quiet = build(
+            &[],
             &Config::default(),
-            Window::inclusive(date(2000, 1, 1), TODAY),
+            Window::inclusive(date(2026, 11, 1), date(2026, 11, 3)),
             TODAY,
         );
-        assert_eq!(huge.weekly.len(), 104);
+        assert_eq!(
+            quiet.headline,
+            [
+                "No incidents started from 2026-11-01 to 2026-11-03.",
+                "No corrective action is overdue."
+            ]
+        );
     }
 }

@@ -76,84 +76,222 @@ pub fn pie(title: &str, slices: &[(String, usize)]) -> String {
     one_element_per_line(&svg)
 }
 
-/// A bar chart of `bars` (label, value) with a value axis from zero. Labels are thinned
-/// out when there are too many bars to label each one.
-pub fn bars(title: &str, axis_label: &str, bars: &[(String, usize)]) -> String {
-    let (width, height) = (720.0, 280.0);
-    let (left, right, top, bottom) = (48.0, 12.0, 16.0, 44.0);
+/// Stacked bars: one bar per label, one segment per series (label, values), with a legend.
+/// Labels are thinned out as in [`bars`].
+pub fn stacked_bars(
+    title: &str,
+    axis_label: &str,
+    labels: &[String],
+    series: &[(String, Vec<usize>)],
+) -> String {
+    let (width, height) = (720.0, 300.0);
+    let (left, right, top, bottom) = (48.0, 12.0, 36.0, 44.0);
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
-    let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0);
-    let (step, axis_max) = nice_axis(max);
+    let totals: Vec<usize> = (0..labels.len())
+        .map(|i| {
+            series
+                .iter()
+                .map(|(_, v)| v.get(i).copied().unwrap_or(0))
+                .sum()
+        })
+        .collect();
+    let (step, axis_max) = nice_axis(totals.iter().copied().max().unwrap_or(0));
     let y_of = |v: f64| top + plot_h - plot_h * v / axis_max as f64;
     let mut svg = open(width, height, title);
+    grid(&mut svg, left, width - right, step, axis_max, &y_of);
+    axis_title(&mut svg, axis_label, top + plot_h / 2.0);
+    legend(&mut svg, left, series.iter().map(|(name, _)| name.as_str()));
+    let slot = plot_w / labels.len().max(1) as f64;
+    let bar_w = (slot * 0.7).max(1.0);
+    for (i, label) in labels.iter().enumerate() {
+        let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
+        let mut base = 0usize;
+        for (k, (name, values)) in series.iter().enumerate() {
+            let v = values.get(i).copied().unwrap_or(0);
+            if v == 0 {
+                continue;
+            }
+            let (y0, y1) = (y_of(base as f64), y_of((base + v) as f64));
+            let _ = write!(
+                svg,
+                "<rect x=\"{x:.1}\" y=\"{y1:.1}\" width=\"{bar_w:.1}\" height=\"{h:.1}\" fill=\"{color}\">\
+                 <title>{label}, {name}: {v}</title></rect>",
+                h = y0 - y1,
+                color = PALETTE[k % PALETTE.len()],
+                label = html_escape(label),
+                name = html_escape(name),
+            );
+            base += v;
+        }
+        if totals[i] > 0 && bar_w >= 14.0 {
+            let _ = write!(
+                svg,
+                "<text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"currentColor\">{t}</text>",
+                cx = x + bar_w / 2.0,
+                ty = y_of(totals[i] as f64) - 4.0,
+                t = totals[i],
+            );
+        }
+        x_label(
+            &mut svg,
+            labels.len(),
+            i,
+            x + bar_w / 2.0,
+            top + plot_h + 18.0,
+            label,
+        );
+    }
+    baseline(&mut svg, left, width - right, top + plot_h);
+    one_element_per_line(&svg)
+}
+
+/// Lines over labels, one per series (name, values); a missing value leaves a gap, never a
+/// zero. Each point carries a tooltip.
+pub fn lines(
+    title: &str,
+    axis_label: &str,
+    labels: &[String],
+    series: &[(String, Vec<Option<f64>>)],
+) -> String {
+    let (width, height) = (720.0, 300.0);
+    let (left, right, top, bottom) = (48.0, 12.0, 36.0, 44.0);
+    let plot_w = width - left - right;
+    let plot_h = height - top - bottom;
+    let max = series
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten())
+        .fold(0.0f64, |m, v| m.max(*v));
+    let (step, axis_max) = nice_axis(max.ceil() as usize);
+    let y_of = |v: f64| top + plot_h - plot_h * v / axis_max as f64;
+    let mut svg = open(width, height, title);
+    grid(&mut svg, left, width - right, step, axis_max, &y_of);
+    axis_title(&mut svg, axis_label, top + plot_h / 2.0);
+    legend(&mut svg, left, series.iter().map(|(name, _)| name.as_str()));
+    let slot = plot_w / labels.len().max(1) as f64;
+    let x_of = |i: usize| left + slot * i as f64 + slot / 2.0;
+    for (k, (name, values)) in series.iter().enumerate() {
+        let color = PALETTE[k % PALETTE.len()];
+        // One polyline per run of known values.
+        let mut run: Vec<String> = Vec::new();
+        let flush = |run: &mut Vec<String>, svg: &mut String| {
+            if run.len() > 1 {
+                let _ = write!(
+                    svg,
+                    "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"/>",
+                    run.join(" ")
+                );
+            }
+            run.clear();
+        };
+        for (i, value) in values.iter().enumerate() {
+            match value {
+                Some(v) => {
+                    let (x, y) = (x_of(i), y_of(*v));
+                    run.push(format!("{x:.1},{y:.1}"));
+                    let _ = write!(
+                        svg,
+                        "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{color}\"><title>{label}, {name}: {v:.0}</title></circle>",
+                        label = html_escape(labels.get(i).map_or("", String::as_str)),
+                        name = html_escape(name),
+                    );
+                }
+                None => flush(&mut run, &mut svg),
+            }
+        }
+        flush(&mut run, &mut svg);
+    }
+    for (i, label) in labels.iter().enumerate() {
+        x_label(
+            &mut svg,
+            labels.len(),
+            i,
+            x_of(i),
+            top + plot_h + 18.0,
+            label,
+        );
+    }
+    baseline(&mut svg, left, width - right, top + plot_h);
+    one_element_per_line(&svg)
+}
+
+fn grid(
+    svg: &mut String,
+    left: f64,
+    right: f64,
+    step: usize,
+    axis_max: usize,
+    y_of: &dyn Fn(f64) -> f64,
+) {
     let mut tick = 0;
     while tick <= axis_max {
         let y = y_of(tick as f64);
         let _ = write!(
             svg,
-            "<line x1=\"{left}\" x2=\"{x2}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#8c959f\" stroke-opacity=\"0.35\"/>\
+            "<line x1=\"{left}\" x2=\"{right}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#8c959f\" stroke-opacity=\"0.35\"/>\
              <text x=\"{tx}\" y=\"{ty:.1}\" text-anchor=\"end\" font-size=\"12\" fill=\"currentColor\" fill-opacity=\"0.7\">{tick}</text>",
-            x2 = width - right,
             tx = left - 6.0,
             ty = y + 4.0,
         );
         tick += step;
     }
+}
+
+fn axis_title(svg: &mut String, text: &str, y: f64) {
     let _ = write!(
         svg,
-        "<text x=\"14\" y=\"{y:.1}\" font-size=\"12\" fill=\"currentColor\" fill-opacity=\"0.7\" text-anchor=\"middle\" transform=\"rotate(-90 14 {y:.1})\">{axis}</text>",
-        y = top + plot_h / 2.0,
-        axis = html_escape(axis_label),
+        "<text x=\"14\" y=\"{y:.1}\" font-size=\"12\" fill=\"currentColor\" fill-opacity=\"0.7\" text-anchor=\"middle\" transform=\"rotate(-90 14 {y:.1})\">{t}</text>",
+        t = html_escape(text),
     );
-    let n = bars.len().max(1) as f64;
-    let slot = plot_w / n;
-    let bar_w = (slot * 0.7).max(1.0);
-    // Label at most about 16 bars so the labels never overlap.
-    let label_every = (bars.len() as f64 / 16.0).ceil().max(1.0) as usize;
-    for (i, (label, value)) in bars.iter().enumerate() {
-        let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
-        let y = y_of(*value as f64);
-        let h = top + plot_h - y;
+}
+
+fn legend<'a>(svg: &mut String, left: f64, names: impl Iterator<Item = &'a str>) {
+    let mut x = left;
+    for (k, name) in names.enumerate() {
+        let name = shorten(name, 24);
         let _ = write!(
             svg,
-            "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar_w:.1}\" height=\"{h:.1}\" rx=\"2\" fill=\"{color}\">\
-             <title>{label}: {value}</title></rect>",
-            color = PALETTE[0],
-            label = html_escape(label),
+            "<rect x=\"{x:.1}\" y=\"8\" width=\"12\" height=\"12\" rx=\"2\" fill=\"{color}\"/>\
+             <text x=\"{tx:.1}\" y=\"18\" font-size=\"12\" fill=\"currentColor\">{n}</text>",
+            color = PALETTE[k % PALETTE.len()],
+            tx = x + 16.0,
+            n = html_escape(&name),
         );
-        if *value > 0 && bar_w >= 14.0 {
-            let _ = write!(
-                svg,
-                "<text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"currentColor\">{value}</text>",
-                cx = x + bar_w / 2.0,
-                ty = y - 4.0,
-            );
-        }
-        if (bars.len() - 1 - i).is_multiple_of(label_every) {
-            let _ = write!(
-                svg,
-                "<text x=\"{cx:.1}\" y=\"{ty:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"currentColor\" fill-opacity=\"0.8\">{label}</text>",
-                cx = x + bar_w / 2.0,
-                ty = top + plot_h + 18.0,
-                label = html_escape(&shorten(label, 12)),
-            );
-        }
+        x += 28.0 + 7.0 * name.chars().count() as f64;
     }
+}
+
+/// The label of bar `i` of `n`, when it is one of the labelled ones (the last always is).
+fn x_label(svg: &mut String, n: usize, i: usize, cx: f64, y: f64, label: &str) {
+    let every = (n as f64 / 16.0).ceil().max(1.0) as usize;
+    if (n - 1 - i).is_multiple_of(every) {
+        let _ = write!(
+            svg,
+            "<text x=\"{cx:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" font-size=\"12\" fill=\"currentColor\" fill-opacity=\"0.8\">{l}</text>",
+            l = html_escape(&shorten(label, 12)),
+        );
+    }
+}
+
+fn baseline(svg: &mut String, left: f64, right: f64, y: f64) {
     let _ = write!(
         svg,
-        "<line x1=\"{left}\" x2=\"{x2}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"currentColor\" stroke-opacity=\"0.6\"/></svg>",
-        x2 = width - right,
-        y = top + plot_h,
+        "<line x1=\"{left}\" x2=\"{right}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"currentColor\" stroke-opacity=\"0.6\"/></svg>",
     );
-    one_element_per_line(&svg)
 }
 
 /// Breaks the markup between elements (never inside text), so a change to a chart reads
 /// well in a diff of a committed report.
 fn one_element_per_line(svg: &str) -> String {
     let mut out = svg.to_string();
-    for end in ["/>", "</title>", "</text>", "</rect>", "</circle>"] {
+    for end in [
+        "/>",
+        "</title>",
+        "</text>",
+        "</rect>",
+        "</circle>",
+        "</polyline>",
+    ] {
         out = out.replace(&format!("{end}<"), &format!("{end}\n<"));
     }
     out
@@ -214,7 +352,18 @@ mod tests {
         let hostile = "<script>alert(1)</script>\"'&";
         let svgs = [
             pie(hostile, &[(hostile.into(), 2), ("b".into(), 0)]),
-            bars(hostile, hostile, &[(hostile.into(), 3)]),
+            stacked_bars(
+                hostile,
+                hostile,
+                &[hostile.into()],
+                &[(hostile.into(), vec![3])],
+            ),
+            lines(
+                hostile,
+                hostile,
+                &[hostile.into()],
+                &[(hostile.into(), vec![Some(3.0)])],
+            ),
         ];
         for svg in svgs {
             assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"), "{svg}");
@@ -236,10 +385,50 @@ mod tests {
     }
 
     #[test]
+    fn stacked_segments_add_up_and_lines_leave_gaps() {
+        let labels: Vec<String> = ["Sep 2026", "Oct 2026", "Nov 2026"]
+            .map(String::from)
+            .to_vec();
+        let svg = stacked_bars(
+            "t",
+            "Incidents",
+            &labels,
+            &[
+                ("SEV1".into(), vec![1, 0, 2]),
+                ("SEV2".into(), vec![0, 0, 3]),
+            ],
+        );
+        // Three non-zero segments and the two legend squares; totals 1 and 5 over the bars.
+        assert_eq!(svg.matches("<rect").count(), 5, "{svg}");
+        assert!(svg.contains("<title>Nov 2026, SEV2: 3</title>"), "{svg}");
+        assert!(
+            svg.contains(">5</text>") && svg.contains(">1</text>"),
+            "{svg}"
+        );
+        let svg = lines(
+            "t",
+            "Minutes",
+            &labels,
+            &[("Mitigate".into(), vec![Some(30.0), None, Some(60.0)])],
+        );
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+        assert!(
+            !svg.contains("<polyline"),
+            "no line across the unknown month: {svg}"
+        );
+        assert!(!svg.contains("<title>Oct 2026"), "{svg}");
+    }
+
+    #[test]
     fn many_bars_get_thinned_labels() {
-        let many: Vec<(String, usize)> = (0..104).map(|i| (format!("w{i}"), i % 3)).collect();
-        let svg = bars("t", "Incidents", &many);
-        assert_eq!(svg.matches("<rect").count(), 104);
+        let labels: Vec<String> = (0..104).map(|i| format!("w{i}")).collect();
+        let values: Vec<usize> = (0..104).map(|i| 1 + i % 3).collect();
+        let svg = stacked_bars("t", "Incidents", &labels, &[("SEV1".into(), values)]);
+        assert_eq!(
+            svg.matches("<rect").count(),
+            105,
+            "104 bars and a legend square"
+        );
         assert!(
             svg.contains(">w103</text>"),
             "the last week is always labelled"

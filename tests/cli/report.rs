@@ -251,7 +251,11 @@ fn html_report_has_inline_svg_and_no_script() {
     let out = env.run_ok(&["report", "--format", "html"]);
     let html = stdout(&out);
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
-    assert_eq!(html.matches("<svg").count(), 2, "both charts: {html}");
+    assert_eq!(html.matches("<svg").count(), 3, "the three charts: {html}");
+    assert!(
+        html.contains("<td class=\"nw\">CA-1</td>"),
+        "ids do not wrap: {html}"
+    );
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("```mermaid") && !html.contains("language-mermaid"));
     assert!(!html.contains("coechart"), "every chart marker is replaced");
@@ -269,14 +273,17 @@ struct JsonReport {
     window: JsonWindow,
     today: String,
     summary: JsonSummary,
+    headline: Vec<String>,
+    impact: JsonImpactModel,
     incidents: Vec<JsonIncident>,
     actions: JsonActions,
     root_causes: JsonRootCauses,
+    contributing_factors: JsonFactors,
     recurrences: JsonRecurrences,
     lessons: Vec<JsonLesson>,
     overdue_coes: Vec<JsonOverdueCoe>,
-    weekly: Vec<JsonWeek>,
     on_time: Vec<JsonOnTime>,
+    trends: JsonTrends,
     unreadable: Vec<JsonUnreadable>,
 }
 
@@ -287,6 +294,58 @@ struct JsonOnTime {
     due: usize,
     on_time: usize,
     rate: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonImpactModel {
+    weights: std::collections::BTreeMap<String, f64>,
+    customer_minutes_per_impact_minute: Option<f64>,
+    calibrated_on: usize,
+    unit: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonFactors {
+    all: JsonFactorRollup,
+    window: JsonFactorRollup,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonFactorRollup {
+    by_category: Vec<JsonImpact>,
+    by_service: Vec<JsonServiceFactor>,
+}
+
+#[derive(Debug, Deserialize)]
+struct JsonServiceFactor {
+    service: String,
+    category: String,
+    #[serde(flatten)]
+    impact: JsonImpact,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonTrends {
+    period: String,
+    buckets: Vec<JsonBucket>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonBucket {
+    label: String,
+    since: String,
+    until: String,
+    incidents: usize,
+    by_severity: Vec<JsonSeverity>,
+    median_minutes_to_detect: Option<f64>,
+    median_minutes_to_mitigate: Option<f64>,
+    actions_due: usize,
+    actions_done_on_time: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -302,7 +361,7 @@ struct JsonWindow {
 struct JsonSummary {
     incidents: usize,
     by_severity: Vec<JsonSeverity>,
-    customers_affected: u64,
+    customers_affected: Option<u64>,
     incidents_without_customer_count: usize,
     median_minutes_to_detect: Option<f64>,
     detected_incidents: usize,
@@ -332,8 +391,12 @@ struct JsonIncident {
     duration_minutes: Option<i64>,
     customers_affected: Option<u64>,
     customer_minutes: Option<u64>,
+    impact_minutes: Option<f64>,
+    measure: String,
+    impact: Option<f64>,
     category: Option<String>,
     services: Vec<String>,
+    factor_categories: Vec<String>,
     complete: bool,
 }
 
@@ -387,8 +450,13 @@ struct JsonRollup {
 struct JsonImpact {
     name: Option<String>,
     incidents: usize,
-    customers_affected: u64,
-    customer_minutes: u64,
+    customers_affected: Option<u64>,
+    customers_unknown: usize,
+    customer_minutes: Option<u64>,
+    impact_minutes: Option<f64>,
+    impact: f64,
+    by_customer_minutes: usize,
+    by_impact_minutes: usize,
     unmeasured: usize,
 }
 
@@ -405,9 +473,11 @@ struct JsonPair {
     category: String,
     service: String,
     incidents: Vec<String>,
+    as_root_cause: usize,
+    as_factor: usize,
     in_window: usize,
-    customers_affected: u64,
-    customer_minutes: u64,
+    customers_affected: Option<u64>,
+    impact: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -440,14 +510,6 @@ struct JsonOverdueCoe {
     answered: usize,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonWeek {
-    since: String,
-    until: String,
-    incidents: usize,
-}
-
 #[test]
 fn on_time_rate_per_month() {
     let env = fixture();
@@ -472,10 +534,12 @@ fn on_time_rate_per_month() {
         ]
     );
     let md = stdout(&env.run_ok(&["report"]));
+    // The report shows them in the trends table, the last column.
     assert!(
-        md.contains("| 2026-10 | 1 | 1 | 100% |\n| 2026-11 | 3 | 1 | 33% |\n"),
+        md.contains("| Oct 2026 | 1 | 1 SEV3 | 12 h 00 min | 1 d 0 h | 1 of 1 (100%) |"),
         "{md}"
     );
+    assert!(md.contains(" | 1 of 3 (33%) |\n"), "{md}");
 }
 
 #[derive(Debug, Deserialize)]
@@ -508,7 +572,7 @@ fn json_report_decodes_into_typed_structs() {
         .map(|x| (x.severity.as_str(), x.incidents))
         .collect();
     assert_eq!(sev, [("SEV1", 1), ("SEV2", 1), ("SEV3", 1), ("SEV4", 0)]);
-    assert_eq!(s.customers_affected, 62000);
+    assert_eq!(s.customers_affected, Some(62000));
     assert_eq!(s.incidents_without_customer_count, 1);
     // Detect: 5, 6, 20 min. Mitigate: 25, 43 (the payments incident has no mitigated time).
     assert_eq!(s.median_minutes_to_detect, Some(6.0));
@@ -529,6 +593,33 @@ fn json_report_decodes_into_typed_structs() {
             "2026-11-24-payments-timeouts"
         ]
     );
+    // Ratios customers ÷ weight: 3000/4 = 750, 200/1 = 200, 50000/10 = 5000, 12000/4 = 3000;
+    // the median of four is (750 + 3000) / 2.
+    assert_eq!(r.impact.customer_minutes_per_impact_minute, Some(1875.0));
+    assert_eq!(
+        (r.impact.calibrated_on, r.impact.unit.as_str()),
+        (4, "customer-minutes")
+    );
+    assert_eq!(r.impact.weights["SEV4"], 0.25);
+    assert_eq!(
+        r.headline[0],
+        "3 incidents this week: 1 SEV1, 1 SEV2 and 1 SEV3."
+    );
+    let measures: Vec<(&str, Option<f64>)> = r
+        .incidents
+        .iter()
+        .map(|i| (i.measure.as_str(), i.impact))
+        .collect();
+    assert_eq!(
+        measures,
+        [
+            ("customer-minutes", Some(1_250_000.0)),
+            ("customer-minutes", Some(516_000.0)),
+            ("unknown", None)
+        ]
+    );
+    // 25 min × SEV1's 10.
+    assert_eq!(r.incidents[0].impact_minutes, Some(250.0));
     let dns = &r.incidents[0];
     assert_eq!(
         (dns.duration_minutes, dns.customer_minutes, dns.complete),
@@ -610,7 +701,7 @@ fn json_report_decodes_into_typed_structs() {
             top.customer_minutes,
             top.unmeasured
         ),
-        (Some("network"), 1, 50000, 1_250_000, 0)
+        (Some("network"), 1, Some(50000), Some(1_250_000), 0)
     );
     let names: Vec<Option<&str>> = r
         .root_causes
@@ -629,7 +720,12 @@ fn json_report_decodes_into_typed_structs() {
             Some("dependency")
         ]
     );
-    assert_eq!(r.root_causes.all.by_category[1].customer_minutes, 696_000);
+    assert_eq!(
+        r.root_causes.all.by_category[1].customer_minutes,
+        Some(696_000)
+    );
+    assert_eq!(r.root_causes.all.by_category[1].impact, 696_000.0);
+    assert_eq!(r.root_causes.all.by_category[3].customers_affected, None);
     assert_eq!(r.root_causes.all.by_category[3].unmeasured, 1);
     let window_services: Vec<Option<&str>> = r
         .root_causes
@@ -657,8 +753,16 @@ fn json_report_decodes_into_typed_structs() {
         })
         .collect();
     assert_eq!(pairs, [("configuration", "checkout", 2, 1)]);
-    assert_eq!(r.recurrences.pairs[0].customers_affected, 15000);
-    assert_eq!(r.recurrences.pairs[0].customer_minutes, 696_000);
+    assert_eq!(r.recurrences.pairs[0].customers_affected, Some(15000));
+    assert_eq!(r.recurrences.pairs[0].impact, 696_000.0);
+    assert_eq!(
+        (
+            r.recurrences.pairs[0].as_root_cause,
+            r.recurrences.pairs[0].as_factor
+        ),
+        (2, 0)
+    );
+    assert!(r.contributing_factors.all.by_category.is_empty());
     let repeat = &r.recurrences.after_fix[0];
     assert_eq!(r.recurrences.after_fix.len(), 1);
     assert_eq!(
@@ -709,14 +813,129 @@ fn json_report_decodes_into_typed_structs() {
         (o.title.as_str(), o.severity.as_str(), o.leader.as_str()),
         ("Search results stale for a day", "SEV3", "Jane Doe")
     );
-    assert_eq!(r.weekly.len(), 12);
-    let last = r.weekly.last().unwrap();
+    assert_eq!(r.trends.period, "month");
+    assert_eq!(r.trends.buckets.len(), 12);
+    let last = r.trends.buckets.last().unwrap();
     assert_eq!(
-        (last.since.as_str(), last.until.as_str(), last.incidents),
-        ("2026-11-19", "2026-11-25", 3)
+        (
+            last.label.as_str(),
+            last.since.as_str(),
+            last.until.as_str(),
+            last.incidents
+        ),
+        ("Nov 2026", "2026-11-01", "2026-11-25", 3)
     );
-    assert_eq!(r.weekly.iter().map(|w| w.incidents).sum::<usize>(), 5);
+    assert_eq!(
+        r.trends.buckets.iter().map(|b| b.incidents).sum::<usize>(),
+        5
+    );
+    // November's three incidents: the summary's medians. Actions due in November: the
+    // search CA-1 (due 11-10, open), dns CA-1 (due 11-22, done 11-21: on time) and dns CA-2
+    // (due 11-24, open).
+    assert_eq!(
+        (
+            last.median_minutes_to_detect,
+            last.median_minutes_to_mitigate,
+            last.actions_due,
+            last.actions_done_on_time
+        ),
+        (Some(6.0), Some(34.0), 3, 1)
+    );
+    assert_eq!(last.by_severity[0].incidents, 1);
+    assert!(r.incidents.iter().all(|i| i.factor_categories.is_empty()));
+    assert!(r.contributing_factors.window.by_service.is_empty());
+    // payments: checkout-latency (12,000 customers, 43 min × SEV2's 4 = 172 impact-minutes)
+    // and payments-timeouts (no count, no mitigated time).
+    let payments = r
+        .root_causes
+        .all
+        .by_service
+        .iter()
+        .find(|x| x.name.as_deref() == Some("payments"))
+        .unwrap();
+    assert_eq!(
+        (
+            payments.customers_affected,
+            payments.customers_unknown,
+            payments.impact_minutes,
+            payments.by_customer_minutes,
+            payments.by_impact_minutes,
+            payments.unmeasured
+        ),
+        (Some(12_000), 1, Some(172.0), 1, 0, 1)
+    );
     assert!(r.unreadable.is_empty());
+}
+
+#[test]
+fn contributing_factors_in_json_and_markdown() {
+    let env = fixture();
+    for (id, factors) in [
+        (
+            "2026-11-22-checkout-latency",
+            &["deployment", "process"][..],
+        ),
+        ("2026-11-20-dns-outage", &["deployment"][..]),
+    ] {
+        let path = format!("coes/{id}.yaml");
+        let items: String = factors
+            .iter()
+            .map(|c| format!("  - category: {c}\n    description: It made things worse.\n"))
+            .collect();
+        env.write(
+            &path,
+            format!("{}contributing_factors:\n{items}", env.read(&path)),
+        );
+    }
+    let out = env.run_ok(&["report", "--format", "json"]);
+    let r: JsonReport = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &r.contributing_factors.all;
+    // deployment: dns 1,250,000 + checkout 516,000 customer-minutes.
+    let cats: Vec<(Option<&str>, usize, f64)> = f
+        .by_category
+        .iter()
+        .map(|c| (c.name.as_deref(), c.incidents, c.impact))
+        .collect();
+    assert_eq!(
+        cats,
+        [
+            (Some("deployment"), 2, 1_766_000.0),
+            (Some("process"), 1, 516_000.0)
+        ]
+    );
+    let top = &f.by_service[0];
+    assert_eq!(
+        (
+            top.service.as_str(),
+            top.category.as_str(),
+            top.impact.incidents,
+            top.impact.impact
+        ),
+        ("checkout", "deployment", 2, 1_766_000.0)
+    );
+    assert_eq!(r.contributing_factors.window.by_category.len(), 2);
+    let checkout = r
+        .incidents
+        .iter()
+        .find(|i| i.id == "2026-11-22-checkout-latency")
+        .unwrap();
+    assert_eq!(checkout.factor_categories, ["deployment", "process"]);
+    // deployment on checkout recurs: both incidents name it as a factor.
+    let pair = r
+        .recurrences
+        .pairs
+        .iter()
+        .find(|p| p.category == "deployment" && p.service == "checkout")
+        .unwrap();
+    assert_eq!(
+        (pair.as_root_cause, pair.as_factor, pair.incidents.len()),
+        (0, 2, 2)
+    );
+    let md = stdout(&env.run_ok(&["report"]));
+    assert!(
+        md.contains("| checkout | deployment | 2 | 1,766,000 | 2 by customer-minutes |"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -738,7 +957,24 @@ fn windows_from_the_command_line() {
         ("2026-09-01", "2026-10-31", 61)
     );
     assert_eq!(r.summary.incidents, 2);
-    assert_eq!(r.weekly.len(), 12);
+    let labels: Vec<&str> = r.trends.buckets.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(
+        (labels.len(), labels[0], labels[11]),
+        (12, "Nov 2025", "Oct 2026")
+    );
+    let long = json(&["--since", "2017-01-01"]);
+    assert_eq!(long.trends.period, "quarter");
+    let labels: Vec<&str> = long
+        .trends
+        .buckets
+        .iter()
+        .map(|b| b.label.as_str())
+        .collect();
+    assert_eq!(
+        (labels.len(), labels[0], labels[39]),
+        (40, "Q1 2017", "Q4 2026")
+    );
+    assert_eq!(long.trends.buckets[39].incidents, 4, "Oct 30 to Nov 24");
     assert_eq!(
         r.actions.done.len(),
         1,
@@ -788,15 +1024,19 @@ fn empty_window_and_empty_repository() {
     let out = env.run_ok(&["report"]);
     let md = stdout(&out);
     assert!(md.contains("No incidents started in this window."), "{md}");
-    assert!(md.contains("| **Median time to detect** | — |"), "{md}");
+    assert!(
+        md.contains("| **Median time to detect** | unknown |"),
+        "{md}"
+    );
+    assert!(md.contains("| **Customers affected** | unknown |"), "{md}");
     assert!(!md.contains("pie title"), "no pie without incidents: {md}");
     assert!(md.contains("xychart-beta"), "{md}");
     let html = env.coe(&["report", "-f", "html"]).output().unwrap();
     assert_eq!(html.status.code(), Some(0));
     assert_eq!(
         stdout(&html).matches("<svg").count(),
-        1,
-        "the weekly chart only"
+        2,
+        "the trend charts only"
     );
 }
 
@@ -968,16 +1208,16 @@ fn hostile_text_is_inert_in_html() {
     assert!(!html.contains("<img"), "{html}");
     assert!(!html.contains("href=\"javascript"), "{html}");
     assert!(html.contains("&lt;script&gt;"), "shown as typed: {html}");
-    assert_eq!(html.matches("<svg").count(), 2);
-    assert_eq!(html.matches("</svg>").count(), 2);
-    // Every row of the incidents table keeps its eight cells despite `|` and a newline.
+    assert_eq!(html.matches("<svg").count(), 3);
+    assert_eq!(html.matches("</svg>").count(), 3);
+    // Every row of the incidents table keeps its ten cells despite `|` and a newline.
     let incidents = html
-        .split("<h2>Incidents</h2>")
+        .split("<h2>Incidents, most impact first</h2>")
         .nth(1)
         .and_then(|s| s.split("</table>").next())
         .unwrap();
     for row in incidents.split("<tr>").skip(2) {
-        assert_eq!(row.matches("<td").count(), 8, "{row}");
+        assert_eq!(row.matches("<td").count(), 10, "{row}");
     }
     assert!(incidents.contains("a | b second line"), "{incidents}");
 }
@@ -996,8 +1236,13 @@ fn hostile_text_is_inert_in_markdown() {
             assert_eq!(pipes(line), header, "{line}\nin\n{table}");
         }
     }
-    // Every `<` and `]` typed is escaped, so no HTML tag or link opens.
-    let escaped = |pat: &str| md.match_indices(pat).all(|(i, _)| md[..i].ends_with('\\'));
+    // Every `<` and `]` typed is escaped, so no HTML tag or link opens (the report's own
+    // links to COE files, `](<coes/...>)`, aside).
+    let escaped = |pat: &str| {
+        md.match_indices(pat).all(|(i, _)| {
+            md[..i].ends_with('\\') || md[..i].ends_with("](") || md[i..].starts_with("<coes/")
+        })
+    };
     assert!(escaped("<"), "{md}");
     assert!(escaped("](javascript"), "{md}");
     // Mermaid blocks stay closed: exactly two fences open and two close.

@@ -1,0 +1,170 @@
+//! Trends: incidents by severity, median time to detect and to mitigate, and corrective
+//! actions done on time, per calendar month over the last year (or over the window when it
+//! is longer, up to two years), per calendar quarter for windows longer than two years.
+//! Every label carries its year (`Nov 2026`, `Q4 2026`).
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::on_time::judged;
+use super::rollup::{by_severity, median, SeverityCount};
+use crate::coe::Coe;
+use crate::config::Config;
+
+/// How long one bucket of the trend is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    /// A calendar month.
+    Month,
+    /// A calendar quarter.
+    Quarter,
+}
+
+/// The trend over time, oldest bucket first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trends {
+    /// Months or quarters.
+    pub period: Period,
+    /// The buckets, oldest first; the last one holds the window's last day.
+    pub buckets: Vec<Bucket>,
+}
+
+/// One month or quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// `Nov 2026` or `Q4 2026`.
+    pub label: String,
+    /// Its first day.
+    pub since: Date,
+    /// Its last day (inclusive).
+    pub until: Date,
+    /// Incidents that started in it.
+    pub incidents: usize,
+    /// Those per severity, as in the summary.
+    pub by_severity: Vec<SeverityCount>,
+    /// Median minutes from started to detected, over its incidents with a detected time.
+    pub median_minutes_to_detect: Option<f64>,
+    /// Median minutes from started to mitigated, over its incidents with a mitigated time.
+    pub median_minutes_to_mitigate: Option<f64>,
+    /// Corrective actions due in it that can be judged on time or late (see
+    /// [`judged`]: due before `today` or done; won't-fix and undated done left out).
+    pub actions_due: usize,
+    /// Of those, done on or before their due date.
+    pub actions_done_on_time: usize,
+}
+
+impl Bucket {
+    /// Actions done on time ÷ actions due, when any were due.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        (self.actions_due > 0).then(|| self.actions_done_on_time as f64 / self.actions_due as f64)
+    }
+}
+
+/// Windows longer than this many days are bucketed by quarter.
+const TWO_YEARS: i64 = 731;
+
+/// The trend ending with the month (or quarter) of `last`, going back to `since` and at
+/// least a year.
+pub fn trends(coes: &[Coe], config: &Config, since: Date, last: Date, today: Date) -> Trends {
+    let period = if crate::coe::days_between(last, since) >= TWO_YEARS {
+        Period::Quarter
+    } else {
+        Period::Month
+    };
+    let mut starts = Vec::new();
+    let mut start = bucket_start(period, last);
+    let year_back = bucket_start(Period::Month, last)
+        .checked_sub(jiff::Span::new().months(11))
+        .unwrap_or(since);
+    let first = bucket_start(period, since.min(year_back));
+    while start >= first {
+        starts.push(start);
+        match previous(period, start) {
+            Some(p) => start = p,
+            None => break,
+        }
+    }
+    starts.reverse();
+    let buckets = starts
+        .iter()
+        .map(|&since| {
+            // The last bucket ends with the window, not after it.
+            let until = next(period, since)
+                .map(|n| crate::coe::add_days(n, -1))
+                .unwrap_or(since)
+                .min(last);
+            bucket(coes, config, period, since, until, today)
+        })
+        .collect();
+    Trends { period, buckets }
+}
+
+fn bucket(
+    coes: &[Coe],
+    config: &Config,
+    period: Period,
+    since: Date,
+    until: Date,
+    today: Date,
+) -> Bucket {
+    let inside = |d: Date| since <= d && d <= until;
+    let incidents: Vec<&Coe> = coes
+        .iter()
+        .filter(|c| inside(c.incident.started.date()))
+        .collect();
+    let (mut due, mut on_time) = (0, 0);
+    for coe in coes {
+        for action in &coe.corrective_actions {
+            if let Some((day, in_time)) = judged(coe, action, config, today) {
+                if inside(day) {
+                    due += 1;
+                    on_time += usize::from(in_time);
+                }
+            }
+        }
+    }
+    Bucket {
+        label: label(period, since),
+        since,
+        until,
+        incidents: incidents.len(),
+        by_severity: by_severity(&incidents, config),
+        median_minutes_to_detect: median(incidents.iter().filter_map(|c| c.minutes_to_detect())),
+        median_minutes_to_mitigate: median(
+            incidents.iter().filter_map(|c| c.minutes_to_mitigate()),
+        ),
+        actions_due: due,
+        actions_done_on_time: on_time,
+    }
+}
+
+fn bucket_start(period: Period, day: Date) -> Date {
+    let month = match period {
+        Period::Month => day.month(),
+        Period::Quarter => (day.month() - 1) / 3 * 3 + 1,
+    };
+    Date::new(day.year(), month, 1).unwrap_or(day)
+}
+
+fn step(period: Period) -> jiff::Span {
+    jiff::Span::new().months(match period {
+        Period::Month => 1,
+        Period::Quarter => 3,
+    })
+}
+
+fn previous(period: Period, start: Date) -> Option<Date> {
+    start.checked_sub(step(period)).ok()
+}
+
+fn next(period: Period, start: Date) -> Option<Date> {
+    start.checked_add(step(period)).ok()
+}
+
+fn label(period: Period, start: Date) -> String {
+    match period {
+        Period::Month => start.strftime("%b %Y").to_string(),
+        Period::Quarter => format!("Q{} {}", (start.month() - 1) / 3 + 1, start.year()),
+    }
+}
