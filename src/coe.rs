@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::config::Config;
-use crate::questions::{Need, Question, QUESTIONS};
+use crate::questions::{Answer, Min, Question, QUESTIONS};
 
 /// The file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -545,7 +545,7 @@ impl Coe {
     pub fn missing(&self, config: &Config) -> Vec<Missing> {
         let mut out = Vec::new();
         for question in &QUESTIONS {
-            for field in question.required_fields() {
+            for field in question.fields {
                 let mut miss = |field: String, what: String| {
                     out.push(Missing {
                         question,
@@ -553,43 +553,36 @@ impl Coe {
                         what,
                     })
                 };
-                match field.need {
-                    Need::Text => {
-                        if is_placeholder(self.text_field(field.path)) {
+                match field.answer {
+                    Answer::Text { get, required } => {
+                        if required && is_placeholder(get(self)) {
                             miss(field.path.into(), "an answer".into());
                         }
                     }
-                    Need::AtLeast(n) => {
-                        let have = self.answered_items(field.path);
-                        if have < n {
-                            miss(
-                                field.path.into(),
-                                format!("at least {}", plural(n, "entry", "entries")),
-                            );
+                    Answer::Items { get, min, .. } => {
+                        let have = get(self).into_iter().filter(|t| !is_placeholder(t)).count();
+                        let need = min.count(config);
+                        if have < need {
+                            let what = match min {
+                                Min::Entries(_) => plural(need, "entry", "entries"),
+                                Min::ConfiguredWhys => {
+                                    format!("{} (has {have})", plural(need, "why", "whys"))
+                                }
+                            };
+                            miss(field.path.into(), format!("at least {what}"));
                         }
                     }
-                    Need::MinWhys => {
-                        let have = self.answered_items(field.path);
-                        if have < config.min_whys {
-                            miss(
-                                field.path.into(),
-                                format!(
-                                    "at least {} (has {have})",
-                                    plural(config.min_whys, "why", "whys")
-                                ),
-                            );
-                        }
-                    }
-                    Need::Category => {
-                        if is_placeholder(&self.root_cause.category) {
+                    Answer::Category(get) => {
+                        if is_placeholder(get(self)) {
                             miss(field.path.into(), "a category".into());
                         }
                     }
-                    Need::Actions => {
-                        if self.corrective_actions.is_empty() {
+                    Answer::Actions(get) => {
+                        let actions = get(self);
+                        if actions.is_empty() {
                             miss(field.path.into(), "at least 1 corrective action".into());
                         }
-                        for (i, ca) in self.corrective_actions.iter().enumerate() {
+                        for (i, ca) in actions.iter().enumerate() {
                             for part in ca.missing_parts() {
                                 miss(
                                     format!("{}[{i}].{part}", field.path),
@@ -598,7 +591,7 @@ impl Coe {
                             }
                         }
                     }
-                    Need::Optional => {}
+                    Answer::Count(_) => {}
                 }
             }
         }
@@ -613,41 +606,6 @@ impl Coe {
     /// The questions (by number) that have every required field answered.
     pub fn answered_questions(&self, config: &Config) -> Vec<u8> {
         answered(&self.missing(config))
-    }
-
-    fn text_field(&self, path: &str) -> &str {
-        match path {
-            "what_happened.summary" => &self.what_happened.summary,
-            "impact.customers" => &self.impact.customers,
-            "impact.business" => &self.impact.business,
-            "impact.remediation" => &self.impact.remediation,
-            "root_cause.summary" => &self.root_cause.summary,
-            "root_cause.category" => &self.root_cause.category,
-            "implications.security" => &self.implications.security,
-            "implications.other" => &self.implications.other,
-            _ => "",
-        }
-    }
-
-    fn answered_items(&self, path: &str) -> usize {
-        let answered = |t: &String| !is_placeholder(t);
-        match path {
-            "what_happened.timeline" => self
-                .what_happened
-                .timeline
-                .iter()
-                .filter(|e| answered(&e.event))
-                .count(),
-            "root_cause.whys" => self.root_cause.whys.iter().filter(|w| answered(w)).count(),
-            "data" => self
-                .data
-                .iter()
-                .filter(|d| answered(&d.description))
-                .count(),
-            "lessons" => self.lessons.iter().filter(|l| answered(l)).count(),
-            "corrective_actions" => self.corrective_actions.len(),
-            _ => 0,
-        }
     }
 
     /// The date by which this COE must be complete: `due_days` after the incident started
@@ -926,8 +884,12 @@ mod tests {
             .collect();
         assert_eq!(missing, required);
         for q in &QUESTIONS {
-            assert!(crate::format::to_yaml(&complete)
-                .contains(&format!("# {}. {}\n{}:", q.number, q.text, q.section)));
+            assert!(crate::format::to_yaml(&complete).contains(&format!(
+                "# {}. {}\n{}:",
+                q.number,
+                q.text,
+                q.section.key()
+            )));
         }
     }
 

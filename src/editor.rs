@@ -14,6 +14,7 @@ use anyhow::{Context as _, Result};
 use crate::coe::Coe;
 use crate::config::Config;
 use crate::error::UserError;
+use crate::questions::Section;
 
 /// The editor command to run: `$VISUAL` (unless `TERM=dumb`), `$EDITOR`, or `vi`.
 pub fn command() -> String {
@@ -137,27 +138,27 @@ pub fn buffer(file_text: &str, config: &Config, new: bool) -> String {
 }
 
 /// How the answers of a section are written, for the editor's help lines.
-fn shape_hints(section: &str, config: &Config) -> Vec<String> {
+fn shape_hints(section: Section, config: &Config) -> Vec<String> {
     match section {
-        "what_happened" => vec![
+        Section::WhatHappened => vec![
             "timeline: one item per event, in time order:".into(),
             "  - at: 2026-11-22T10:04:00Z".into(),
             "    event: Latency alarm fired".into(),
         ],
-        "impact" => vec!["customers_affected: a number, such as 12000 (optional)".into()],
-        "root_cause" => vec![
+        Section::Impact => vec!["customers_affected: a number, such as 12000 (optional)".into()],
+        Section::RootCause => vec![
             format!("category: one of {}", config.categories.join(", ")),
             format!(
                 "whys: at least {}, each answering \"why?\" of the one before:  - Checkout timed out.",
                 config.min_whys
             ),
         ],
-        "data" => vec![
+        Section::Data => vec![
             "  - description: p99 checkout latency, 09:30-12:00".into(),
             "    link: https://grafana.example.com/d/abc   (or a path in this repository)".into(),
         ],
-        "lessons" => vec!["  - One lesson per item.".into()],
-        "corrective_actions" => vec![
+        Section::Lessons => vec!["  - One lesson per item.".into()],
+        Section::CorrectiveActions => vec![
             "  - id: CA-1".into(),
             "    action: Route config pushes through the staged rollout".into(),
             "    kind: prevent        # prevent | detect | mitigate | process".into(),
@@ -165,7 +166,7 @@ fn shape_hints(section: &str, config: &Config) -> Vec<String> {
             "    due: 2026-12-15".into(),
             "    status: open         # open | done | wontfix (done: YYYY-MM-DD when done)".into(),
         ],
-        _ => Vec::new(),
+        Section::Implications => Vec::new(),
     }
 }
 

@@ -7,8 +7,10 @@
 
 use std::fmt::Write as _;
 
-use crate::coe::{Coe, FORMAT_VERSION};
-use crate::questions::QUESTIONS;
+use crate::coe::{
+    Coe, CorrectiveAction, DataPoint, Impact, Implications, RootCause, WhatHappened, FORMAT_VERSION,
+};
+use crate::questions::{Section, QUESTIONS};
 
 /// Why a COE file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -160,68 +162,91 @@ pub fn to_yaml(coe: &Coe) -> String {
     for q in &QUESTIONS {
         w.out.push('\n');
         let _ = writeln!(w.out, "# {}. {}", q.number, q.text);
+        // Each section destructured whole: a field added to its struct is a compile
+        // error here until the writer writes it.
+        let key = q.section.key();
         match q.section {
-            "what_happened" => {
-                w.key(0, q.section);
-                w.text(2, "summary", &coe.what_happened.summary);
-                w.items(2, "timeline", &coe.what_happened.timeline, |w, e| {
+            Section::WhatHappened => {
+                let WhatHappened { summary, timeline } = &coe.what_happened;
+                w.key(0, key);
+                w.text(2, "summary", summary);
+                w.items(2, "timeline", timeline, |w, e| {
                     w.scalar(6, "at", e.at.as_str(), true);
                     w.text(6, "event", &e.event);
                 });
             }
-            "impact" => {
-                let i = &coe.impact;
-                w.key(0, q.section);
-                w.text(2, "customers", &i.customers);
-                if let Some(n) = i.customers_affected {
+            Section::Impact => {
+                let Impact {
+                    customers,
+                    customers_affected,
+                    business,
+                    remediation,
+                } = &coe.impact;
+                w.key(0, key);
+                w.text(2, "customers", customers);
+                if let Some(n) = customers_affected {
                     w.scalar(2, "customers_affected", &n.to_string(), false);
                 }
-                w.text(2, "business", &i.business);
-                w.text(2, "remediation", &i.remediation);
+                w.text(2, "business", business);
+                w.text(2, "remediation", remediation);
             }
-            "root_cause" => {
-                let r = &coe.root_cause;
-                w.key(0, q.section);
-                w.text(2, "summary", &r.summary);
-                w.scalar(2, "category", &r.category, true);
-                w.string_items(2, "whys", &r.whys);
+            Section::RootCause => {
+                let RootCause {
+                    summary,
+                    category,
+                    whys,
+                } = &coe.root_cause;
+                w.key(0, key);
+                w.text(2, "summary", summary);
+                w.scalar(2, "category", category, true);
+                w.string_items(2, "whys", whys);
             }
-            "data" => w.items(0, "data", &coe.data, |w, d| {
-                w.text(4, "description", &d.description);
-                if let Some(link) = &d.link {
+            Section::Data => w.items(0, key, &coe.data, |w, d| {
+                let DataPoint { description, link } = d;
+                w.text(4, "description", description);
+                if let Some(link) = link {
                     w.scalar(4, "link", link, true);
                 }
             }),
-            "implications" => {
-                w.key(0, q.section);
-                w.text(2, "security", &coe.implications.security);
-                w.text(2, "other", &coe.implications.other);
+            Section::Implications => {
+                let Implications { security, other } = &coe.implications;
+                w.key(0, key);
+                w.text(2, "security", security);
+                w.text(2, "other", other);
             }
-            "lessons" => w.string_items(0, "lessons", &coe.lessons),
-            "corrective_actions" => {
-                w.items(0, "corrective_actions", &coe.corrective_actions, |w, ca| {
-                    w.scalar(4, "id", &ca.id, true);
-                    w.text(4, "action", &ca.action);
-                    if let Some(kind) = ca.kind {
-                        w.scalar(4, "kind", kind.as_str(), true);
-                    }
-                    w.scalar(4, "owner", &ca.owner, true);
-                    if let Some(due) = ca.due {
-                        w.scalar(4, "due", &due.to_string(), true);
-                    }
-                    w.scalar(4, "status", ca.status.as_str(), true);
-                    if let Some(done) = ca.done {
-                        w.scalar(4, "done", &done.to_string(), true);
-                    }
-                    if let Some(reason) = &ca.reason {
-                        w.text(4, "reason", reason);
-                    }
-                    if let Some(link) = &ca.link {
-                        w.scalar(4, "link", link, true);
-                    }
-                })
-            }
-            other => unreachable!("question section {other} has no writer"),
+            Section::Lessons => w.string_items(0, key, &coe.lessons),
+            Section::CorrectiveActions => w.items(0, key, &coe.corrective_actions, |w, ca| {
+                let CorrectiveAction {
+                    id,
+                    action,
+                    kind,
+                    owner,
+                    due,
+                    status,
+                    done,
+                    reason,
+                    link,
+                } = ca;
+                w.scalar(4, "id", id, true);
+                w.text(4, "action", action);
+                if let Some(kind) = kind {
+                    w.scalar(4, "kind", kind.as_str(), true);
+                }
+                w.scalar(4, "owner", owner, true);
+                if let Some(due) = due {
+                    w.scalar(4, "due", &due.to_string(), true);
+                }
+                w.scalar(4, "status", status.as_str(), true);
+                if let Some(done) = done {
+                    w.scalar(4, "done", &done.to_string(), true);
+                }
+                if let Some(reason) = reason {
+                    w.text(4, "reason", reason);
+                }
+                if let Some(link) = link {
+                    w.scalar(4, "link", link, true);
+                }
+            }),
         }
     }
     write_contributing_factors(&mut w, coe);

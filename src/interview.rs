@@ -17,11 +17,11 @@ pub use live::{blame_in, BlameFinding};
 use crate::check::blame;
 use crate::coe::{
     is_placeholder, link_problem, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint,
-    Stamp, TimelineEntry,
+    Impact, Implications, RootCause, Stamp, TimelineEntry, WhatHappened,
 };
 use crate::config::Config;
 use crate::prompt::Prompter;
-use crate::questions::{Question, QUESTIONS};
+use crate::questions::{Question, Section, QUESTIONS};
 use crate::times::{Clock, Placed};
 
 /// Which answers the walk asks for.
@@ -361,7 +361,12 @@ impl<'a> Walk<'a> {
         };
         let n = q.number;
         match q.section {
-            "what_happened" => {
+            Section::WhatHappened => {
+                // Every field of the section is asked for: a new one fails to compile here.
+                let WhatHappened {
+                    summary: _,
+                    timeline: _,
+                } = &coe.what_happened;
                 self.text_field(
                     coe,
                     &mut intro,
@@ -372,7 +377,13 @@ impl<'a> Walk<'a> {
                 )?;
                 self.timeline(coe, &mut intro, n)?;
             }
-            "impact" => {
+            Section::Impact => {
+                let Impact {
+                    customers: _,
+                    customers_affected: _,
+                    business: _,
+                    remediation: _,
+                } = &coe.impact;
                 self.text_field(
                     coe,
                     &mut intro,
@@ -401,7 +412,12 @@ impl<'a> Walk<'a> {
                     |c| &mut c.impact.remediation,
                 )?;
             }
-            "root_cause" => {
+            Section::RootCause => {
+                let RootCause {
+                    summary: _,
+                    category: _,
+                    whys: _,
+                } = &coe.root_cause;
                 self.text_field(
                     coe,
                     &mut intro,
@@ -428,8 +444,12 @@ impl<'a> Walk<'a> {
                 }
                 self.whys(coe, &mut intro, n)?;
             }
-            "data" => self.data(coe, &mut intro, n)?,
-            "implications" => {
+            Section::Data => self.data(coe, &mut intro, n)?,
+            Section::Implications => {
+                let Implications {
+                    security: _,
+                    other: _,
+                } = &coe.implications;
                 self.text_field(
                     coe,
                     &mut intro,
@@ -447,7 +467,7 @@ impl<'a> Walk<'a> {
                     |c| &mut c.implications.other,
                 )?;
             }
-            "lessons" => {
+            Section::Lessons => {
                 let list = List {
                     noun: "lesson",
                     title: "Lessons",
@@ -460,8 +480,7 @@ impl<'a> Walk<'a> {
                     w.item_text("  Lesson (empty to finish)", current.map(String::as_str))
                 })?;
             }
-            "corrective_actions" => self.actions(coe, &mut intro, n)?,
-            other => unreachable!("no interview for section {other}"),
+            Section::CorrectiveActions => self.actions(coe, &mut intro, n)?,
         }
         Ok(())
     }

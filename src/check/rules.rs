@@ -352,40 +352,11 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
     }
 }
 
-/// The free-text answers of a COE, with their field paths.
+/// The free-text answers of a COE, with their field paths: the title, then every text
+/// answer of the seven questions (derived from the questions' table).
 pub fn free_text(coe: &Coe) -> Vec<(String, &str)> {
-    let mut texts: Vec<(String, &str)> = vec![
-        ("title".into(), coe.title.as_str()),
-        ("what_happened.summary".into(), &coe.what_happened.summary),
-    ];
-    for (i, e) in coe.what_happened.timeline.iter().enumerate() {
-        texts.push((format!("what_happened.timeline[{i}].event"), &e.event));
-    }
-    texts.extend([
-        ("impact.customers".into(), coe.impact.customers.as_str()),
-        ("impact.business".into(), &coe.impact.business),
-        ("impact.remediation".into(), &coe.impact.remediation),
-        ("root_cause.summary".into(), &coe.root_cause.summary),
-    ]);
-    for (i, w) in coe.root_cause.whys.iter().enumerate() {
-        texts.push((format!("root_cause.whys[{i}]"), w));
-    }
-    for (i, d) in coe.data.iter().enumerate() {
-        texts.push((format!("data[{i}].description"), &d.description));
-    }
-    texts.extend([
-        (
-            "implications.security".into(),
-            coe.implications.security.as_str(),
-        ),
-        ("implications.other".into(), &coe.implications.other),
-    ]);
-    for (i, l) in coe.lessons.iter().enumerate() {
-        texts.push((format!("lessons[{i}]"), l));
-    }
-    for (i, ca) in coe.corrective_actions.iter().enumerate() {
-        texts.push((format!("corrective_actions[{i}].action"), &ca.action));
-    }
+    let mut texts = vec![("title".to_string(), coe.title.as_str())];
+    texts.extend(crate::questions::free_text(coe));
     texts
 }
 

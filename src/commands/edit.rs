@@ -32,7 +32,7 @@ pub struct EditArgs {
     pub id: String,
 
     /// Ask only this question (1 to 7)
-    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u8).range(1..=7), conflicts_with = "all")]
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u8).range(1..=crate::questions::COUNT as i64), conflicts_with = "all")]
     pub question: Option<u8>,
 
     /// Walk everything: the metadata and all seven questions
@@ -232,7 +232,10 @@ fn menu(walk: &mut Walk, coe: &mut Coe) -> Result<()> {
         match choice {
             0 => return Ok(()),
             1 => walk.metadata(coe)?,
-            n => walk.question(coe, &QUESTIONS[n - 2])?,
+            n => match QUESTIONS.get(n - 2) {
+                Some(question) => walk.question(coe, question)?,
+                None => return Ok(()),
+            },
         }
     }
 }

@@ -76,6 +76,8 @@ pub fn run(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
 #[derive(Serialize)]
 struct QuestionView {
     number: u8,
+    /// The section's key, which the template branches on.
+    section: &'static str,
     text: &'static str,
     help: &'static str,
     answered: bool,
@@ -101,6 +103,7 @@ pub fn render_markdown(
         .iter()
         .map(|q| QuestionView {
             number: q.number,
+            section: q.section.key(),
             text: q.text,
             help: q.help,
             answered: answered.contains(&q.number),
@@ -148,4 +151,20 @@ pub fn render_markdown(
             customer_minutes => coe.customer_minutes(),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::questions::Section;
+
+    /// The built-in template renders every section: a new question without a branch in
+    /// `coe.md.j2` fails here.
+    #[test]
+    fn the_template_has_a_branch_for_every_section() {
+        let template = include_str!("../../templates/coe.md.j2");
+        for section in Section::all() {
+            let branch = format!("q.section == \"{}\"", section.key());
+            assert!(template.contains(&branch), "coe.md.j2 lacks {branch}");
+        }
+    }
 }
