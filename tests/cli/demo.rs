@@ -323,3 +323,69 @@ fn coe_check_on_the_demo_gives_the_expected_findings() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     insta::assert_snapshot!("demo_check", text);
 }
+
+/// The README's first command, run as written (the `cargo run` part is the binary cargo
+/// built for this test), prints `examples/demo/report.md` byte for byte: a newcomer's first
+/// look at coe is the committed demo report.
+#[test]
+fn the_readme_first_command_prints_the_demo_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let line = readme
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|block| block.lines().next())
+        .expect("README starts with a ```sh block");
+    let command = line.split(" #").next().unwrap().trim();
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let cargo = words
+        .iter()
+        .position(|w| *w == "cargo")
+        .unwrap_or_else(|| panic!("not a cargo command: {command}"));
+    assert_eq!(words.get(cargo + 1), Some(&"run"), "{command}");
+    let separator = words
+        .iter()
+        .position(|w| *w == "--")
+        .unwrap_or_else(|| panic!("no `--` before coe's arguments: {command}"));
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("coe"));
+    cmd.current_dir(root)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args(&words[separator + 1..]);
+    for assignment in &words[..cargo] {
+        let (name, value) = assignment
+            .split_once('=')
+            .unwrap_or_else(|| panic!("`{assignment}` is not NAME=VALUE"));
+        cmd.env(name, value);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{command}: {out:?}");
+    let expected = std::fs::read_to_string(demo_root().join("report.md")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout) == expected,
+        "`{command}` does not print examples/demo/report.md; if the report changed on \
+         purpose, run `COE_BLESS=1 cargo test --test cli demo_report_is_current`"
+    );
+}
+
+/// The user documentation stands alone: no path in README.md or docs/ leaves the
+/// repository (`../`).
+#[test]
+fn user_docs_do_not_point_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            assert!(
+                !line.contains("../"),
+                "{}:{}: {line}",
+                file.display(),
+                i + 1
+            );
+        }
+    }
+}

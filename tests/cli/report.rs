@@ -1283,20 +1283,37 @@ pub fn render_demo(dir: &Path) -> (String, String) {
     (run("markdown"), run("html"))
 }
 
-/// Fails when `dir/report.md` or `dir/report.html` is not what `coe report` renders now;
-/// with `COE_UPDATE_DEMO=1` (or when a file is missing) writes them instead.
-pub fn check_demo_current(dir: &Path) {
+/// The one command that rewrites `examples/demo/report.md` and `report.html` after a
+/// deliberate change to the report.
+pub const BLESS_COMMAND: &str = "COE_BLESS=1 cargo test --test cli demo_report_is_current";
+
+/// True when `COE_BLESS=1`: the demo report tests write what they render instead of
+/// comparing (as insta's `INSTA_UPDATE`).
+fn blessing() -> bool {
+    std::env::var_os("COE_BLESS").is_some_and(|v| v == "1")
+}
+
+/// Fails when `dir/report.md` or `dir/report.html` is missing or not what `coe report`
+/// renders now; with `bless` writes them instead. A normal run never writes.
+pub fn check_demo_current(dir: &Path, bless: bool) {
     let (md, html) = render_demo(dir);
-    let update = std::env::var_os("COE_UPDATE_DEMO").is_some_and(|v| v == "1");
     for (name, text) in [("report.md", md), ("report.html", html)] {
         let path = dir.join(name);
+        if bless {
+            std::fs::write(&path, text).unwrap();
+            continue;
+        }
         match std::fs::read_to_string(&path) {
-            Ok(current) if !update => assert!(
+            Ok(current) => assert!(
                 current == text,
-                "{} is out of date; run `COE_UPDATE_DEMO=1 cargo test demo` and commit it",
+                "{} is out of date; if the change is intended, run `{BLESS_COMMAND}` and \
+                 commit the result",
                 path.display()
             ),
-            _ => std::fs::write(&path, text).unwrap(),
+            Err(e) => panic!(
+                "{} cannot be read ({e}); run `{BLESS_COMMAND}` to write it",
+                path.display()
+            ),
         }
     }
 }
@@ -1304,17 +1321,21 @@ pub fn check_demo_current(dir: &Path) {
 #[test]
 fn demo_report_is_current() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/demo");
-    if demo.join(".coe.yaml").is_file() {
-        check_demo_current(&demo);
-    }
-    // The check itself, on the fixture: writes once, then passes, then catches a change.
+    check_demo_current(&demo, blessing());
+    // The check itself, on the fixture: a missing report fails, blessing writes it, then
+    // it passes, and a stale one fails.
     let env = fixture();
-    check_demo_current(&env.root);
+    let check = |bless: bool| {
+        let root = env.root.clone();
+        std::panic::catch_unwind(move || check_demo_current(&root, bless)).is_ok()
+    };
+    assert!(!check(false), "a missing report is caught, not written");
+    assert!(!env.root.join("report.md").exists());
+    assert!(check(true));
     assert!(env
         .read("report.md")
         .contains("# COE report: 2026-11-19 to 2026-11-25"));
-    check_demo_current(&env.root);
+    assert!(check(false));
     env.write("report.md", "stale");
-    let stale = std::panic::catch_unwind(|| check_demo_current(&env.root));
-    assert!(stale.is_err(), "a stale report is caught");
+    assert!(!check(false), "a stale report is caught");
 }
