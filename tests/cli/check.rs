@@ -487,3 +487,33 @@ fn ci_templates_run_coe_check() {
     // The hook's file pattern matches the COE files `coe new` writes, and nothing else.
     assert_eq!(hook["files"].as_str(), Some(r"^coes/.*\.ya?ml$"));
 }
+
+/// Every rule has a fixture, `tests/fixtures/check/<rule>/`, on which `coe check` reports
+/// that rule (with `--incidents incidents.txt` when the fixture has one): a new rule fails
+/// here until it has one.
+#[test]
+fn every_rule_has_a_fixture_that_triggers_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    let mut missing = Vec::new();
+    for rule in coe::check::Rule::ALL {
+        let name = rule.as_str();
+        if !root.join(name).is_dir() {
+            missing.push(format!(
+                "{name}: no fixture directory tests/fixtures/check/{name}/"
+            ));
+            continue;
+        }
+        let env = fixture(name);
+        let mut args = vec!["check", "--format", "json"];
+        if env.root.join("incidents.txt").is_file() {
+            args.extend(["--incidents", "incidents.txt"]);
+        }
+        let out = env.coe(&args).output().unwrap();
+        let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{name}: {e}\n{}", env.transcript(&out)));
+        if !findings.iter().any(|f| f["rule"] == name) {
+            missing.push(format!("{name}: its fixture does not trigger it"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
