@@ -285,8 +285,12 @@ fn done_defaults_to_today_and_wontfix_records_the_reason() {
         message,
         "coe: CA-1 of 2026-11-22-checkout-latency won't fix"
     );
-    // The file is still a valid COE.
-    env.run_ok(&["show", COE]);
+    // The file is still a valid COE, and shows why.
+    let shown = stdout(&env.run_ok(&["show", COE]));
+    assert!(
+        shown.contains("| wontfix: Superseded by the platform-wide rollout |"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -552,6 +556,13 @@ fn a_malformed_export_exits_2_naming_the_record_and_writes_nothing() {
             "error: export.txt: not a tracker export coe knows: expected a JSON array from `gh issue list --state all --json number,state,closedAt,url`, or a Jira CSV export with the columns `Issue key`, `Status` and `Resolved`; nothing was changed\n",
         ),
     ];
+    let out = env.coe(&["actions", "sync", "nope.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: cannot read the export nope.json: "),
+        "{}",
+        stderr(&out)
+    );
     for (name, text, expected) in cases {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
@@ -688,7 +699,7 @@ fn export_gh_lines_pass_bash_n_and_keep_hostile_titles_as_typed() {
             "<issue>",
             "<create>",
             "<--title=Fix the \"retry\" storm; don't `touch pwned` or $(touch pwned)>",
-            &format!("<--body=Corrective action CA-1 of the COE 2026-11-22-checkout-latency (Checkout latency spike after config push). COE: {url} Owner: team-platform. Kind: prevent. Due: 2026-12-15.>"),
+            &format!("<--body=Corrective action CA-1 of the COE 2026-11-22-checkout-latency (Checkout latency spike after config push). Owner: team-platform. Kind: prevent. Due: 2026-12-15. COE: {url}>"),
             "<--label=coe>",
         ]
     );

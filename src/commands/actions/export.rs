@@ -105,10 +105,6 @@ fn export_one(
         coe.id,
         one_line(&coe.title)
     );
-    match &coe_url {
-        Some(url) => body.push_str(&format!(" COE: {url}")),
-        None => body.push_str(&format!(" COE file: {}", links.path(&coe.id))),
-    }
     let mut facts = Vec::new();
     if !action.owner.trim().is_empty() {
         facts.push(format!("Owner: {}", one_line(&action.owner)));
@@ -119,11 +115,16 @@ fn export_one(
     if let Some(due) = &due {
         facts.push(format!("Due: {due}"));
     }
-    if !facts.is_empty() {
-        body.push_str(&format!(" {}.", facts.join(". ")));
-    }
     if title.chars().count() > 200 {
-        body.push_str(&format!(" Action: {title}"));
+        facts.push(format!("Action: {title}"));
+    }
+    for fact in facts {
+        body.push_str(&format!(" {fact}."));
+    }
+    // Last, so no punctuation sticks to the address.
+    match &coe_url {
+        Some(url) => body.push_str(&format!(" COE: {url}")),
+        None => body.push_str(&format!(" COE file: {}", links.path(&coe.id))),
     }
     ExportedAction {
         coe: coe.id.clone(),
@@ -209,13 +210,12 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<ExitCode> {
     super::super::emit(args.output.as_deref(), &text)?;
     ui::note(match actions.len() {
         0 => "Every open corrective action has a tracker link.".to_string(),
+        1 => "1 open action without a link; once its issue exists, record it with \
+              `coe actions link ID CA-N URL`."
+            .to_string(),
         n => format!(
-            "{}; once its issue exists, record it with `coe actions link ID CA-N URL`.",
-            crate::coe::plural(
-                n,
-                "open action without a link",
-                "open actions without a link"
-            )
+            "{n} open actions without a link; once their issues exist, record each with \
+             `coe actions link ID CA-N URL`."
         ),
     });
     Ok(finish(&loaded.unreadable, "the export leaves"))

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use jiff::civil::Date;
 
 use super::super::load::finish;
@@ -134,7 +134,8 @@ pub fn plan(coes: &[&Coe], export: &Export) -> Plan {
 pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let shown = args.file.display().to_string();
-    let bytes = std::fs::read(&args.file).with_context(|| format!("reading {shown}"))?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| UserError::new(format!("cannot read the export {shown}: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| UserError::new(format!("{shown}: the export is not UTF-8 text")))?;
     let export = tracker::parse(&text, &repo.config.tracker_done_statuses)
