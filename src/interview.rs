@@ -303,9 +303,11 @@ impl<'a> Walk<'a> {
                     // Past midnight is likely within hours of the previous time; a day
                     // later is more likely a typo.
                     let likely = previous.minutes_until(&s) <= 12 * 60;
+                    // Short enough for one line of an 80-column terminal (a wrapped prompt
+                    // is drawn twice).
                     let question = format!(
-                        "  {answer} is before {previous_label} ({}); did you mean {}, the next day?",
-                        self.clock.show(previous),
+                        "{answer} is before {previous_label} {}: did you mean {}?",
+                        self.clock.show(previous).get(11..).unwrap_or_default(),
                         self.clock.show(&s)
                     );
                     if self.p.confirm(&question, likely)? {
@@ -600,7 +602,7 @@ impl<'a> Walk<'a> {
         self.list(coe, intro, &list, &mut |w, coe, at, current| {
             let timeline = &coe.what_happened.timeline;
             let (previous, label) = match at.checked_sub(1).and_then(|i| timeline.get(i)) {
-                Some(e) => (e.at.clone(), "the entry before it"),
+                Some(e) => (e.at.clone(), "the previous entry"),
                 None => (coe.incident.started.clone(), "started"),
             };
             let prompt = format!(

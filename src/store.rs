@@ -457,6 +457,7 @@ fn resolve_path(repo: &Repo, given: &Path) -> Result<PathBuf> {
     let candidates = [
         std::env::current_dir().ok().map(|d| d.join(given)),
         Some(repo.root.join(given)),
+        Some(repo.coe_dir.join(given)),
     ];
     let Some(found) = candidates.into_iter().flatten().find(|p| p.is_file()) else {
         let is_file_name = given.extension().is_some_and(|e| e == "yaml" || e == "yml");

@@ -403,7 +403,7 @@ fn the_00_36_after_23_27_case_lands_on_the_next_day_and_a_typo_is_asked_about() 
     assert!(
         said(
             &ran,
-            "00:36 is before the entry before it (2017-01-31 23:27); did you mean 2017-02-01 00:36"
+            "00:36 is before the previous entry 23:27: did you mean 2017-02-01 00:36?"
         ),
         "{:?}",
         ran.p.transcript
@@ -438,7 +438,7 @@ fn the_00_36_after_23_27_case_lands_on_the_next_day_and_a_typo_is_asked_about() 
     assert!(
         said(
             &ran,
-            "23:00 is before started (2017-01-31 23:27); did you mean 2017-02-01 23:00"
+            "23:00 is before started 23:27: did you mean 2017-02-01 23:00?"
         ),
         "{:?}",
         ran.p.transcript

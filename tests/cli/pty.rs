@@ -497,3 +497,70 @@ fn edit_changes_one_item_without_retyping_the_others() {
         .read(&format!("coes/{id}.yaml"))
         .contains("  # Reviewer: is the pool size the root cause?\n"));
 }
+
+#[test]
+fn times_after_midnight_are_asked_about_and_a_typo_is_retyped() {
+    let env = TestEnv::new();
+    let mut args: Vec<&str> = ALL_FLAGS
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with("09:58 ") && !a.starts_with("10:04 "))
+        .collect();
+    // Everything as flags but the later times and the timeline, typed instead.
+    for flag in ["--detected", "--mitigated", "--resolved", "--event"] {
+        while let Some(i) = args.iter().position(|a| *a == flag) {
+            args.drain(i..i + 2.min(args.len() - i));
+        }
+    }
+    let i = args.iter().position(|a| *a == "--started").unwrap();
+    args[i + 1] = "2017-01-31 23:27";
+    let mut s = spawn(&env, &args);
+    // A typo: 23:00 is before the start; asked, "no", retyped.
+    answer(&mut s, "Detected", "23:00");
+    s.expect("23:00 is before started 23:27: did you mean 2017-02-01 23:00?")
+        .unwrap();
+    s.send("n").unwrap();
+    answer(&mut s, "Detected", "23:40");
+    answer(&mut s, "Mitigated", "00:30");
+    s.expect("did you mean 2017-02-01 00:30?").unwrap();
+    s.send("y").unwrap();
+    answer(&mut s, "Resolved", "02:30");
+    // The timeline: 00:36 after 23:27 lands on the next day.
+    answer(&mut s, "Time (HH:MM", "23:27");
+    answer(&mut s, "What happened then?", "Replication lag alarm fired");
+    answer(&mut s, "Time (HH:MM", "00:36");
+    s.expect("00:36 is before the previous entry 23:27: did you mean 2017-02-01 00:36?")
+        .unwrap();
+    s.send("y").unwrap();
+    answer(
+        &mut s,
+        "What happened then?",
+        "Data directory removed on db1",
+    );
+    answer(&mut s, "Time (HH:MM", "");
+    s.expect("ready for review").unwrap();
+    s.send("y").unwrap();
+    s.expect(expectrl::Eof).unwrap();
+    let id = "2017-01-31-checkout-latency-spike-after-config-push";
+    let coe = coe::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
+    let inc = &coe.incident;
+    assert_eq!(
+        inc.detected.as_ref().unwrap().as_str(),
+        "2017-01-31T23:40:00Z"
+    );
+    assert_eq!(
+        inc.mitigated.as_ref().unwrap().as_str(),
+        "2017-02-01T00:30:00Z"
+    );
+    assert_eq!(
+        inc.resolved.as_ref().unwrap().as_str(),
+        "2017-02-01T02:30:00Z"
+    );
+    let at: Vec<&str> = coe
+        .what_happened
+        .timeline
+        .iter()
+        .map(|e| e.at.as_str())
+        .collect();
+    assert_eq!(at, ["2017-01-31T23:27:00Z", "2017-02-01T00:36:00Z"]);
+}
