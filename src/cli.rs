@@ -125,6 +125,7 @@ pub enum Command {
     List(commands::list::ListArgs),
     Check(commands::check::CheckArgs),
     Report(commands::report::ReportArgs),
+    Related(commands::related::RelatedArgs),
     Actions(commands::actions::ActionsArgs),
     Completions(commands::completions::CompletionsArgs),
     Schema(commands::schema::SchemaArgs),

@@ -51,7 +51,12 @@ pub struct Walk<'a> {
     ready: bool,
     /// Whether the start time is an answer (false for `coe new` without `--started`).
     started_known: bool,
+    /// Lines shown once the services are known (`coe new`: the related COEs to read first).
+    after_services: Option<Box<AfterServices<'a>>>,
 }
+
+/// Lines to show about a COE once its services are known.
+pub type AfterServices<'a> = dyn Fn(&Coe) -> Vec<String> + 'a;
 
 impl<'a> Walk<'a> {
     /// A walk in `mode`; `started_known` says whether the COE's start time is an answer
@@ -72,7 +77,14 @@ impl<'a> Walk<'a> {
             save,
             ready: started_known,
             started_known,
+            after_services: None,
         }
+    }
+
+    /// Shows the lines `hint` gives once the services are known.
+    pub fn after_services(mut self, hint: Box<AfterServices<'a>>) -> Walk<'a> {
+        self.after_services = Some(hint);
+        self
     }
 
     /// The prompter, for the caller's own questions after the walk.
@@ -173,6 +185,11 @@ impl<'a> Walk<'a> {
             )?;
             coe.services = split_list(&answer);
             self.saved(coe, "the services")?;
+        }
+        if let Some(hint) = &self.after_services {
+            for line in hint(coe) {
+                self.p.say(&line);
+            }
         }
         if self.asks(coe.incident_ref.is_some(), true) {
             head(&mut *self.p);
@@ -420,6 +437,12 @@ impl<'a> Walk<'a> {
                     category: _,
                     whys: _,
                 } = &coe.root_cause;
+                // Contributing factors are asked of a new COE whose question 3 is being
+                // answered now (not one given whole as flags).
+                let answering = self.mode == Mode::New
+                    && (is_placeholder(&coe.root_cause.summary)
+                        || coe.root_cause.whys.is_empty()
+                        || !self.config.categories.contains(&coe.root_cause.category));
                 self.text_field(
                     coe,
                     &mut intro,
@@ -445,6 +468,9 @@ impl<'a> Walk<'a> {
                     self.saved(coe, &format!("the category of question {n}"))?;
                 }
                 self.whys(coe, &mut intro, n)?;
+                if answering && coe.contributing_factors.is_empty() {
+                    self.contributing_factors(coe)?;
+                }
             }
             Section::Data => self.data(coe, &mut intro, n)?,
             Section::Implications => {
@@ -638,6 +664,29 @@ impl<'a> Walk<'a> {
         })?;
         coe.what_happened.timeline.sort_by_key(|e| e.at.at());
         Ok(())
+    }
+
+    /// The optional contributing factors, asked after question 3: a category (or none to
+    /// finish), then what it was.
+    fn contributing_factors(&mut self, coe: &mut Coe) -> Result<()> {
+        let mut items = vec!["none (go on)"];
+        items.extend(self.config.categories.iter().map(String::as_str));
+        loop {
+            let prompt = "Contributing factor (optional): what else made it possible or worse?";
+            let i = self.p.select(prompt, &items, 0)?;
+            if i == 0 {
+                return Ok(());
+            }
+            let description = self
+                .p
+                .input("  What was it, and how did it contribute?", None)?;
+            coe.contributing_factors
+                .push(crate::coe::ContributingFactor {
+                    category: items[i].to_string(),
+                    description: description.trim().to_string(),
+                });
+            self.saved(coe, "a contributing factor")?;
+        }
     }
 
     fn whys(&mut self, coe: &mut Coe, intro: &mut dyn FnMut(&mut Walk), n: u8) -> Result<()> {

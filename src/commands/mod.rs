@@ -11,6 +11,7 @@ pub mod list;
 pub mod load;
 pub mod man;
 pub mod new;
+pub mod related;
 pub mod report;
 pub mod schema;
 pub mod show;
@@ -131,6 +132,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::List(args) => list::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
+        Command::Related(args) => related::run(&ctx, args),
         Command::Actions(args) => actions::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Schema(args) => schema::run(&ctx, args),

@@ -271,7 +271,8 @@ pub fn interview(
             interview::Mode::New,
             started_known,
             &mut save,
-        );
+        )
+        .after_services(Box::new(|c: &Coe| read_these_first(repo, c)));
         walk.metadata(coe)?;
         if let Some(file) = timeline {
             let imported = import_timeline(repo, coe, file)?;
@@ -681,6 +682,32 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
         ca.done = Some(crate::coe::today());
     }
     Ok(ca)
+}
+
+/// "Read these first": the three past COEs most related to the one being written (by its
+/// services so far), shown once its services are known. Unreadable files are skipped here;
+/// `coe check` names them.
+fn read_these_first(repo: &Repo, coe: &Coe) -> Vec<String> {
+    let Ok(loaded) = store::load_all(repo) else {
+        return Vec::new();
+    };
+    let past: Vec<Coe> = loaded.into_iter().filter_map(|l| l.result.ok()).collect();
+    let found = crate::report::related::related(
+        &crate::report::related::Probe::of(coe),
+        &past,
+        crate::coe::today(),
+    );
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        String::new(),
+        "Read these first: past COEs of the same services (`coe related ID` shows their actions)"
+            .to_string(),
+    ];
+    lines.extend(super::related::lines(&found[..found.len().min(3)], false));
+    lines.push(String::new());
+    lines
 }
 
 #[cfg(test)]

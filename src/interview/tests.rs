@@ -549,6 +549,7 @@ fn the_readme_counts_the_prompts_of_a_complete_coe() {
         "The script ran on the wrong host.",
         "Hosts look alike in the shell prompt.",
         "",
+        "none (go on)", // no contributing factor
         // 4.
         "Replication dashboard",
         "https://grafana.example.com/d/db",
@@ -606,4 +607,36 @@ fn the_readme_counts_the_prompts_of_a_complete_coe() {
         section.contains(&format!("| the interview, `coe new` | {prompts} |")),
         "README's \"Writing a COE\" should say {prompts} prompts"
     );
+}
+
+#[test]
+fn contributing_factors_are_asked_after_the_whys_of_a_new_coe() {
+    let mut coe = draft();
+    let ran = ask(
+        &mut coe,
+        Mode::New,
+        3,
+        &[
+            "Config pushes skip staging.",
+            "",
+            "configuration",
+            "a",
+            "b",
+            "c",
+            "",
+            "deployment",
+            "The push went to every region at once.",
+            "none (go on)",
+        ],
+    );
+    assert!(ran.result.is_ok(), "{:#?}", ran.p.transcript);
+    assert_eq!(coe.contributing_factors.len(), 1);
+    assert_eq!(coe.contributing_factors[0].category, "deployment");
+    assert_eq!(
+        coe.contributing_factors[0].description,
+        "The push went to every region at once."
+    );
+    // Revisiting question 3 of an answered COE does not ask again.
+    let ran = ask(&mut coe, Mode::New, 3, &[]);
+    assert!(ran.p.transcript.is_empty(), "{:?}", ran.p.transcript);
 }

@@ -8,6 +8,7 @@
 pub mod headline;
 pub mod impact;
 pub mod on_time;
+pub mod related;
 pub mod render;
 pub mod rollup;
 pub mod svg;

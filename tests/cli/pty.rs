@@ -117,6 +117,31 @@ fn questions_one_to_three(s: &mut Session) {
     answer(s, "Why?", "The connection pool was exhausted.");
     answer(s, "Why?", "The new timeout reached every region at once.");
     answer(s, "Why?", "");
+    choose(s, "Contributing factor", 1); // none -> deployment
+    answer(s, "What was it", "The push skipped the canary stage.");
+    choose(s, "Contributing factor", 0); // none: go on
+}
+
+#[test]
+fn new_shows_the_related_coes_to_read_first_after_the_services() {
+    let env = TestEnv::new();
+    let mut specs = crate::report::fixture_specs();
+    specs.retain(|s| {
+        s.id == "2026-09-28-checkout-config-push" || s.id == "2026-10-30-search-index-lag"
+    });
+    crate::report::write_coes(&env, &specs);
+    let mut s = spawn(&env, &["new", "--no-commit"]);
+    answer(&mut s, "Title", "Checkout latency spike after config push");
+    answer(&mut s, "Started", "2026-11-22 09:58");
+    choose(&mut s, "Severity", 1);
+    answer(&mut s, "Leader", "Jane Doe");
+    answer(&mut s, "Services affected", "checkout, payments");
+    let shown = s.expect("Incident ref").unwrap();
+    let text = String::from_utf8_lossy(shown.before()).to_string();
+    assert!(text.contains("Read these first"), "{text}");
+    assert!(text.contains("2026-09-28-checkout-config-push"), "{text}");
+    assert!(text.contains("score 3: service checkout"), "{text}");
+    assert!(!text.contains("search-index-lag"), "not related: {text}");
 }
 
 /// Answers questions 4 to 7 with one entry each: evidence and its link, the security

@@ -1339,3 +1339,54 @@ fn demo_report_is_current() {
     env.write("report.md", "stale");
     assert!(!check(false), "a stale report is caught");
 }
+
+#[test]
+fn related_ranks_past_coes_with_their_actions() {
+    let env = fixture();
+    // checkout-latency: services checkout, payments; root cause configuration.
+    let out = env.run_ok(&["related", "2026-11-22-checkout-latency"]);
+    let text = stdout(&out);
+    // config-push: checkout (3) + configuration (2) = 5; dns-outage: checkout = 3;
+    // search-index-lag and the later payments incident are not listed.
+    let ids: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim_start().split_once(". ").map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|id| id.starts_with("2026-"))
+        .collect();
+    assert_eq!(
+        ids,
+        ["2026-09-28-checkout-config-push", "2026-11-20-dns-outage"],
+        "{text}"
+    );
+    assert!(
+        text.contains("score 5: service checkout; same root cause configuration"),
+        "{text}"
+    );
+    assert!(text.contains("CA-1 done 2026-10-14: "), "{text}");
+    assert!(text.contains("CA-2 won't fix: "), "{text}");
+    assert!(
+        text.contains("CA-2 OPEN, 1 day overdue: Page on resolver errors"),
+        "{text}"
+    );
+    let json = env.run_ok(&[
+        "related",
+        "2026-11-22-checkout-latency",
+        "-n",
+        "1",
+        "-f",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(1));
+    assert_eq!(v[0]["score"], 5);
+    assert_eq!(v[0]["actions"][0]["status"], "done");
+    let none = env.run_ok(&["related", "2026-09-28-checkout-config-push"]);
+    assert!(
+        stdout(&none).starts_with("No earlier COE shares"),
+        "{}",
+        stdout(&none)
+    );
+    let missing = env.coe(&["related", "nope"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}

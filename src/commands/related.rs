@@ -1,0 +1,131 @@
+//! `coe related`: past COEs of the same services and categories, with their corrective
+//! actions, most related first.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::load::{finish, load};
+use super::Context;
+use crate::coe::{ActionStatus, Coe};
+use crate::report::related::{self, reasons, Probe, RelatedCoe};
+use crate::report::table::clean;
+use crate::store;
+
+/// Show past COEs related to one: same services, root cause or contributing factors
+///
+/// Past COEs (their incident started before this one's) that share a service, the
+/// root-cause category or a category of a contributing factor, most related first, each
+/// with its corrective actions and whether they were done: read them again when the same
+/// area breaks. The score: 3 per shared service, 2 for the same root-cause category, 1 per
+/// other shared category (root cause or contributing factor); ties go to the most recent.
+///
+/// Examples:
+///   coe related 2026-11-22-checkout-latency
+///   coe related 2026-11-22-checkout-latency --limit 3 --format json
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct RelatedArgs {
+    /// The COE's id (or a unique prefix of it)
+    pub id: String,
+
+    /// Show at most this many COEs
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = RelatedFormat::Text)]
+    pub format: RelatedFormat,
+}
+
+/// Output formats of `coe related`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RelatedFormat {
+    /// One block per COE, for people
+    Text,
+    /// An array of related COEs with their score, reasons and actions
+    Json,
+}
+
+/// Runs `coe related`.
+pub fn run(ctx: &Context, args: RelatedArgs) -> Result<ExitCode> {
+    let repo = ctx.repo()?;
+    let (_, target) = store::load_by_id(&repo, &args.id)?;
+    let loaded = load(&repo)?;
+    let coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, c)| c).collect();
+    let mut found = related::related(&Probe::of(&target), &coes, crate::coe::today());
+    found.truncate(args.limit);
+    let text = match args.format {
+        RelatedFormat::Json => crate::ui::json(&found)?,
+        RelatedFormat::Text => text(&target, &found),
+    };
+    crate::ui::out(&text)?;
+    Ok(finish(&loaded.unreadable, "`coe related` leaves"))
+}
+
+fn text(target: &Coe, found: &[RelatedCoe]) -> String {
+    if found.is_empty() {
+        return format!(
+            "No earlier COE shares a service or a category with {}.\n",
+            target.id
+        );
+    }
+    let mut out = format!(
+        "Past COEs related to {}, most related first\n(score: {} per shared service, {} for the same root cause, {} per other shared category)\n",
+        target.id,
+        related::SERVICE_POINTS,
+        related::ROOT_CAUSE_POINTS,
+        related::CATEGORY_POINTS
+    );
+    out.push_str(&lines(found, true).join("\n"));
+    out.push('\n');
+    out
+}
+
+/// The related COEs as lines for a terminal: id, severity, date, score and why; the title;
+/// then, with `actions`, one line per corrective action and whether it was done.
+pub fn lines(found: &[RelatedCoe], actions: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, r) in found.iter().enumerate() {
+        out.push(String::new());
+        out.push(format!(
+            "{:>2}. {}  ({}, {}, score {}: {})",
+            i + 1,
+            clean(&r.id),
+            clean(&r.severity),
+            r.started,
+            r.score,
+            clean(&reasons(r))
+        ));
+        out.push(format!("    {}", clean(&r.title)));
+        if !actions {
+            continue;
+        }
+        if r.actions.is_empty() {
+            out.push("    no corrective actions".into());
+        }
+        for a in &r.actions {
+            let state = match (a.status, a.done, a.days_overdue) {
+                (ActionStatus::Done, Some(d), _) => format!("done {d}"),
+                (ActionStatus::Done, None, _) => "done".into(),
+                (ActionStatus::Wontfix, _, _) => "won't fix".into(),
+                (ActionStatus::Open, _, Some(late)) => format!(
+                    "OPEN, {}",
+                    crate::coe::plural(late as usize, "day overdue", "days overdue")
+                ),
+                (ActionStatus::Open, _, None) => match a.due {
+                    Some(due) => format!("open, due {due}"),
+                    None => "open".into(),
+                },
+            };
+            out.push(format!(
+                "    {} {}: {} ({})",
+                clean(&a.id),
+                state,
+                clean(&a.action),
+                clean(&a.owner)
+            ));
+        }
+    }
+    out
+}
