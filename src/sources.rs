@@ -211,7 +211,7 @@ fn list_head(repo: &git2::Repository, opened_at: &Path) -> Result<Option<Listing
         .iter()
         .filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() & 0o170000 == 0o100000)
         .filter_map(|e| {
-            let name = e.name()?.to_string();
+            let name = e.name().ok()?.to_string();
             let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
             (is_yaml && !name.starts_with('.')).then(|| (name, e.id()))
         })

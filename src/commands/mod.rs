@@ -98,8 +98,7 @@ impl Context {
         if !self.should_commit(repo) {
             return Ok(());
         }
-        let git = crate::git::open(&repo.root)?;
-        let oid = crate::git::commit_paths(&git, paths, message)?;
+        let oid = crate::git::commit(&repo.root, paths, message)?;
         let short = oid.to_string();
         crate::ui::status(
             "Committed",

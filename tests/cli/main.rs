@@ -9,6 +9,7 @@ mod common;
 mod demo;
 mod ecosystem;
 mod editor;
+mod git;
 mod init;
 mod list;
 mod minimal_diff;
