@@ -398,7 +398,7 @@ impl CoeLinks {
             let workdir = git.workdir()?.canonicalize().ok()?;
             let prefix = repo.root.strip_prefix(&workdir).ok()?.to_path_buf();
             let remote = git.find_remote("origin").ok()?;
-            let base = web_address(remote.url()?)?;
+            let base = web_address(remote.url().ok()?)?;
             let prefix = prefix.to_string_lossy().replace('\\', "/");
             Some(if prefix.is_empty() {
                 format!("{base}/blob/HEAD")
