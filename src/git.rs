@@ -3,9 +3,8 @@
 //! format. The commit is HEAD's tree with the new blobs put in, never the index, so what
 //! the user staged is never swept in. In order: the refusals (`preflight`, `setup`), the
 //! tree and commit (signed when asked: `sign`), those paths alone staged under git's
-//! `index.lock`, then a compare-and-swap of the branch, retried when another writer moved
-//! it first. Staging before moving HEAD means a failure between leaves the file merely
-//! staged, never a HEAD holding a file the index lacks (the next `git commit` would drop it).
+//! `index.lock`, then a compare-and-swap of the branch. Staging first means a failure leaves
+//! the file staged, never a HEAD holding a file the index lacks (`git commit` would drop it).
 
 mod setup;
 mod sign;
@@ -416,12 +415,13 @@ fn stage(repo: &Repository, entries: &[Staged]) -> Result<()> {
     // Left by a coe that was killed: nobody else writes it while coe holds both locks.
     let _ = std::fs::remove_file(repo.path().join("coe-index.lock"));
     let result = (|| -> Result<()> {
-        // A second handle on the repository owns the copy, so that libgit2 can compare the
-        // racily clean entries with the work tree.
+        // A second handle on the repository owns the copy, for libgit2's racy-entry checks.
         let owner = Repository::open(repo.path())?;
         let mut index = git2::Index::open(&copy).map_err(setup::index_error)?;
         owner.set_index(&mut index)?;
         for file in entries {
+            // Any conflict on the path goes, as with `git add`.
+            index.remove_path(&file.rel)?;
             index.add(&file.entry)?;
         }
         index.write()?;

@@ -614,3 +614,29 @@ fn an_index_lock_held_by_another_is_named() {
         "?? coes/2026-11-20-locked-out.yaml\n"
     );
 }
+
+#[test]
+fn a_conflict_left_on_the_path_is_resolved_as_git_add_would() {
+    let env = TestEnv::new();
+    // Conflict entries without a merge in progress, as a `git stash pop` can leave them.
+    let blob = env.git(&["hash-object", "-w", "--stdin"]);
+    let rel = "coes/2026-11-20-conflicted.yaml";
+    let entries: String = (1..=3)
+        .map(|stage| format!("100644 {} {stage}\t{rel}\n", blob.trim()))
+        .collect();
+    let mut update = Command::new("git")
+        .current_dir(&env.root)
+        .args(["update-index", "--index-info"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(update.stdin.as_mut().unwrap(), entries.as_bytes()).unwrap();
+    assert!(update.wait().unwrap().success());
+    assert_eq!(committed_coe(&env, &env.root, "Conflicted"), rel);
+    assert_eq!(
+        env.git(&["ls-files", "--stage", rel]).lines().count(),
+        1,
+        "stage 0 alone"
+    );
+    git_agrees(&env.root, rel, "");
+}
