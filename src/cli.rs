@@ -126,6 +126,7 @@ pub enum Command {
     Check(commands::check::CheckArgs),
     Report(commands::report::ReportArgs),
     Related(commands::related::RelatedArgs),
+    Site(commands::site::SiteArgs),
     Actions(commands::actions::ActionsArgs),
     Completions(commands::completions::CompletionsArgs),
     Schema(commands::schema::SchemaArgs),

@@ -157,7 +157,7 @@ pub fn nowrap_short_cells(html: &str) -> String {
         };
         let text = strip_tags(&rest[open_end..close]);
         let short = !text.is_empty()
-            && text.chars().count() <= 40
+            && text.chars().count() <= 80
             && !text.chars().any(char::is_whitespace);
         out.push_str(&rest[..start]);
         let open = &rest[start..open_end];
@@ -215,7 +215,8 @@ th{background:#f6f8fa}tr:nth-child(2n) td{background:#fbfcfd}
 blockquote{margin:0;padding:0 1em;color:#59636e;border-left:.25em solid #d1d9e0}
 code{background:#eff1f3;border-radius:4px;padding:.1em .3em}
 svg{max-width:100%;height:auto}figure{margin:1em 0}figcaption{color:#59636e;font-size:13px}
-td.nw{white-space:nowrap}.footnote{color:#59636e;font-size:13px}
+td.nw{white-space:nowrap}nav.site{margin-bottom:1em;font-size:14px}.filters{display:flex;flex-wrap:wrap;gap:.5em 1.2em;margin:1em 0}
+.filters input{min-width:22em}tr[hidden]{display:none}.footnote{color:#59636e;font-size:13px}
 @media print{body{font-size:10.5pt;color:#000;background:#fff}main{max-width:none;padding:0}
 table{display:table;overflow:visible;font-size:9.5pt}tr,figure,svg{break-inside:avoid}h2,h3{break-after:avoid}
 a{color:inherit;text-decoration:none}th{background:#eee!important}tr:nth-child(2n) td{background:#fff!important}

@@ -15,6 +15,7 @@ pub mod related;
 pub mod report;
 pub mod schema;
 pub mod show;
+pub mod site;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -132,6 +133,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Related(args) => related::run(&ctx, args),
+        Command::Site(args) => site::run(&ctx, args),
         Command::Actions(args) => actions::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
         Command::Schema(args) => schema::run(&ctx, args),

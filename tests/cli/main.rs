@@ -20,4 +20,5 @@ mod report;
 mod repos;
 mod roundtrip;
 mod show;
+mod site;
 mod timeline_import;
