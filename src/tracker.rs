@@ -12,7 +12,7 @@
 //!
 //! Everything here is pure: the caller reads the file and writes the COEs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -58,6 +58,12 @@ pub struct Export {
     pub tracker: Tracker,
     /// Its issues, in file order.
     pub issues: Vec<TrackerIssue>,
+    /// Issue index by key (`#45`, `PLAT-912`) and by normalised address: thousands of
+    /// links are looked up, each once.
+    index: HashMap<String, usize>,
+    /// What the export covers: GitHub issue address prefixes (`https://github.com/o/r/issues`)
+    /// or Jira project keys (`PLAT`).
+    scopes: HashSet<String>,
 }
 
 /// Why an export cannot be read: the record at fault (1-based, as the file counts them) and
@@ -296,7 +302,27 @@ fn unique(tracker: Tracker, issues: Vec<TrackerIssue>) -> Result<Export, ExportE
             });
         }
     }
-    Ok(Export { tracker, issues })
+    let mut index = HashMap::new();
+    let mut scopes = HashSet::new();
+    for (i, issue) in issues.iter().enumerate() {
+        index.insert(issue.key.clone(), i);
+        if let Some(url) = &issue.url {
+            let url = normalise_url(url);
+            if let Some((prefix, _)) = url.rsplit_once('/') {
+                scopes.insert(prefix.to_string());
+            }
+            index.insert(url, i);
+        }
+        if let Some((project, _)) = issue.key.rsplit_once('-') {
+            scopes.insert(project.to_string());
+        }
+    }
+    Ok(Export {
+        tracker,
+        issues,
+        index,
+        scopes,
+    })
 }
 
 /// The UTC day of an RFC 3339 time.
@@ -412,18 +438,18 @@ fn link_targets(link: &str) -> Vec<LinkTarget> {
 impl Export {
     /// The issue an action's `link` names, if it is in this export.
     pub fn find(&self, link: &str) -> Option<&TrackerIssue> {
-        let targets = link_targets(link);
-        self.issues.iter().find(|issue| {
-            targets.iter().any(|target| match (self.tracker, target) {
-                (Tracker::GitHub, LinkTarget::Url(url)) => issue
-                    .url
-                    .as_deref()
-                    .is_some_and(|own| normalise_url(own) == *url),
-                (Tracker::GitHub, LinkTarget::Number(n)) => issue.key == format!("#{n}"),
-                (Tracker::Jira, LinkTarget::JiraKey(key)) => issue.key == *key,
-                _ => false,
+        link_targets(link)
+            .into_iter()
+            .find_map(|target| {
+                let key = match (self.tracker, target) {
+                    (Tracker::GitHub, LinkTarget::Url(url)) => url,
+                    (Tracker::GitHub, LinkTarget::Number(n)) => format!("#{n}"),
+                    (Tracker::Jira, LinkTarget::JiraKey(key)) => key,
+                    _ => return None,
+                };
+                self.index.get(&key)
             })
-        })
+            .map(|&i| &self.issues[i])
     }
 
     /// True when `link` names an issue of the tracker and project this export covers, so
@@ -433,23 +459,15 @@ impl Export {
         link_targets(link)
             .iter()
             .any(|target| match (self.tracker, target) {
-                (Tracker::GitHub, LinkTarget::Url(url)) => self
-                    .issues
-                    .iter()
-                    .filter_map(|i| i.url.as_deref())
-                    .any(|own| {
-                        let own = normalise_url(own);
-                        let repo = own.rsplit_once('/').map_or(own.as_str(), |(r, _)| r);
-                        url.rsplit_once('/')
-                            .is_some_and(|(prefix, n)| prefix == repo && n.parse::<u64>().is_ok())
-                    }),
-                (Tracker::GitHub, LinkTarget::Number(_)) => true,
-                (Tracker::Jira, LinkTarget::JiraKey(key)) => {
-                    let project = key.rsplit_once('-').map_or("", |(p, _)| p);
-                    self.issues
-                        .iter()
-                        .any(|i| i.key.rsplit_once('-').is_some_and(|(p, _)| p == project))
+                (Tracker::GitHub, LinkTarget::Url(url)) => {
+                    url.rsplit_once('/').is_some_and(|(prefix, n)| {
+                        n.parse::<u64>().is_ok() && self.scopes.contains(prefix)
+                    })
                 }
+                (Tracker::GitHub, LinkTarget::Number(_)) => true,
+                (Tracker::Jira, LinkTarget::JiraKey(key)) => key
+                    .rsplit_once('-')
+                    .is_some_and(|(project, _)| self.scopes.contains(project)),
                 _ => false,
             })
     }

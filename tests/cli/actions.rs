@@ -836,3 +836,27 @@ fn done_says_when_it_commits_edits_that_were_not_committed() {
     );
     assert_eq!(env.git(&["status", "--porcelain"]), "");
 }
+
+#[test]
+fn sync_says_which_files_had_edits_that_were_not_committed() {
+    let env = follow_up_env();
+    let text = env.read(COE_FILE);
+    env.write(
+        COE_FILE,
+        text.replace("Load test the pool", "Load test the pool (p99)"),
+    );
+    let out = env.run_ok(&["actions", "sync", &fixture_path("github-issues.json")]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("coes/2026-11-22-checkout-latency.yaml had edits that were not committed"),
+        "{err}"
+    );
+    assert!(!err.contains("dns-outage.yaml had edits"), "{err}");
+    let (message, _) = last_commit(&env);
+    assert!(
+        message.ends_with(
+            "Also commits edits of coes/2026-11-22-checkout-latency.yaml that were not committed before."
+        ),
+        "{message}"
+    );
+}
