@@ -1,7 +1,8 @@
 //! The COE document: its serde types, ids and slugs, and the completeness rule.
 //!
-//! Everything here is pure: reading and writing files lives in `store`, the YAML layout
-//! in `format`.
+//! Nothing here touches files, git or the terminal (reading and writing files lives in
+//! `store`, the YAML layout in `format`), so it is tested with plain values. The one
+//! exception is [`today`], which reads the clock and `COE_TODAY`.
 
 use std::fmt;
 

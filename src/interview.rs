@@ -12,7 +12,7 @@ mod live;
 use anyhow::Result;
 use jiff::civil::Date;
 
-pub use live::{blame_in, BlameFinding};
+pub(crate) use live::blame_in;
 
 use crate::check::blame;
 use crate::coe::{

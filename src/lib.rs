@@ -3,32 +3,36 @@
 //! The data flows one way: files (`store`, `format`) -> typed COEs (`coe`) -> checks and
 //! rollups (`check`, `report`) -> renderers -> stdout. The seven questions are defined once,
 //! in `questions`, and read by the interview, the YAML writer, the completeness rule and the
-//! renderers.
+//! renderers. Exit statuses live in `exit_codes`.
+//!
+//! Only what the integration tests, the examples and the fuzz target use is public (`coe`,
+//! `config`, `format`, `store`, `check`, `commands`); the rest is `pub(crate)`, so rustc
+//! reports dead code and refactors stay inside the crate.
 
-pub mod cache;
+pub(crate) mod cache;
 pub mod check;
-pub mod cli;
+pub(crate) mod cli;
 pub mod coe;
 pub mod commands;
 pub mod config;
-pub mod editor;
-pub mod error;
-pub mod exit_codes;
+pub(crate) mod editor;
+pub(crate) mod error;
+pub(crate) mod exit_codes;
 pub mod format;
-pub mod git;
-pub mod interview;
-pub mod markdown;
-pub mod progress;
-pub mod prompt;
-pub mod questions;
-pub mod report;
-pub mod sources;
+pub(crate) mod git;
+pub(crate) mod interview;
+pub(crate) mod markdown;
+pub(crate) mod progress;
+pub(crate) mod prompt;
+pub(crate) mod questions;
+pub(crate) mod report;
+pub(crate) mod sources;
 pub mod store;
-pub mod templates;
-pub mod timeline_import;
-pub mod times;
-pub mod tracker;
-pub mod ui;
+pub(crate) mod templates;
+pub(crate) mod timeline_import;
+pub(crate) mod times;
+pub(crate) mod tracker;
+pub(crate) mod ui;
 pub(crate) mod yaml_edit;
 
 use std::ffi::OsString;

@@ -4,7 +4,6 @@
 //! script of answers. Ctrl-C inside a prompt comes back as `Interrupted` with the cursor
 //! shown again (dialoguer's Select hides it and does not restore it on an interrupt).
 
-use std::collections::VecDeque;
 use std::io::IsTerminal as _;
 
 use anyhow::{anyhow, Result};
@@ -122,13 +121,15 @@ impl Prompter for TerminalPrompter {
 
 /// Answers from a script, for tests: each answer is taken in order; a select answer is the
 /// item's text. Running out of answers is an interrupt, like Ctrl-C.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct ScriptedPrompter {
-    answers: VecDeque<String>,
+    answers: std::collections::VecDeque<String>,
     /// Everything asked and said, for assertions.
     pub transcript: Vec<String>,
 }
 
+#[cfg(test)]
 impl ScriptedPrompter {
     /// A prompter that gives these answers in order.
     pub fn new<S: Into<String>>(answers: impl IntoIterator<Item = S>) -> Self {
@@ -149,6 +150,7 @@ impl ScriptedPrompter {
     }
 }
 
+#[cfg(test)]
 impl Prompter for ScriptedPrompter {
     fn input(&mut self, prompt: &str, default: Option<&str>) -> Result<String> {
         let answer = self.next(prompt)?;

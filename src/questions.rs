@@ -404,16 +404,6 @@ pub fn by_number(number: u8) -> Option<&'static Question> {
     QUESTIONS.iter().find(|q| q.number == number)
 }
 
-/// The question a field belongs to, by its dotted path (or a path below it).
-pub fn for_field(path: &str) -> Option<&'static Question> {
-    QUESTIONS.iter().find(|q| {
-        path == q.section.key()
-            || path
-                .strip_prefix(q.section.key())
-                .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -459,15 +449,5 @@ mod tests {
         sorted.sort();
         assert_eq!(keys, sorted);
         assert_eq!(COUNT, 7);
-    }
-
-    #[test]
-    fn finds_question_of_field() {
-        assert_eq!(for_field("root_cause.whys").map(|q| q.number), Some(3));
-        assert_eq!(
-            for_field("corrective_actions[2].owner").map(|q| q.number),
-            Some(7)
-        );
-        assert!(for_field("impactful").is_none());
     }
 }

@@ -87,16 +87,6 @@ pub fn warn(message: impl std::fmt::Display) {
     );
 }
 
-/// The final error line(s), already formatted as `error: ...` (with `\n  hint: ...`).
-pub fn error_line(message: &str) {
-    let styled = match message.strip_prefix("error:") {
-        Some(rest) => format!("{}{rest}", paint(style::ERROR, "error:")),
-        None => message.to_string(),
-    };
-    let styled = styled.replace("\n  hint:", &format!("\n  {}", paint(style::HINT, "hint:")));
-    let _ = writeln!(anstream::stderr(), "{styled}");
-}
-
 /// Reports an error on stderr, shown even with `--quiet`:
 ///
 /// ```text

@@ -1,6 +1,7 @@
 //! `coe report`: the weekly report of incidents, corrective actions and root causes.
 //!
-//! Also the loading and date arguments that `coe list` and `coe actions` share with it.
+//! Also the report window (`--since`, `--last`, `--until`) and the date argument parser
+//! `coe list` shares; loading the COEs (work tree or `--repo`) lives in `load`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

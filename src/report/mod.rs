@@ -15,4 +15,4 @@ pub mod svg;
 pub mod table;
 pub mod trends;
 
-pub use rollup::{build, Report, Window};
+pub(crate) use rollup::build;

@@ -56,6 +56,7 @@ pub struct Bucket {
 
 impl Bucket {
     /// Actions done on time ÷ actions due, when any were due.
+    #[cfg(test)]
     pub fn on_time_rate(&self) -> Option<f64> {
         (self.actions_due > 0).then(|| self.actions_done_on_time as f64 / self.actions_due as f64)
     }
