@@ -263,7 +263,8 @@ fn legend<'a>(svg: &mut String, left: f64, names: impl Iterator<Item = &'a str>)
 
 /// The label of bar `i` of `n`, when it is one of the labelled ones (the last always is).
 fn x_label(svg: &mut String, n: usize, i: usize, cx: f64, y: f64, label: &str) {
-    let every = (n as f64 / 16.0).ceil().max(1.0) as usize;
+    // At most about 8 labels: a "Nov 2026" label needs about a twelfth of the width.
+    let every = (n as f64 / 8.0).ceil().max(1.0) as usize;
     if (n - 1 - i).is_multiple_of(every) {
         let _ = write!(
             svg,
