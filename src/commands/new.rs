@@ -141,7 +141,8 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
         // Read it now, so a file coe cannot read stops everything before anything is
         // written; it is clipped again once the start time is known.
         let imported = import_timeline(&repo, &coe, file)?;
-        if started_known || args.no_input || in_editor {
+        // At a terminal the interview shows them and asks, once the start time is known.
+        if args.no_input || in_editor {
             if !started_known {
                 return Err(UserError::new(
                     "--timeline needs --started here: the timeline is clipped to the incident",
@@ -179,7 +180,7 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
         "Interrupted before the title and start time were answered; nothing was written.",
     );
     prompt::install_interrupt_handler();
-    let timeline = args.timeline.filter(|_| !started_known);
+    let timeline = args.timeline;
     let result = interview(
         ctx,
         &repo,

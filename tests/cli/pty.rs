@@ -589,3 +589,76 @@ fn times_after_midnight_are_asked_about_and_a_typo_is_retyped() {
         .collect();
     assert_eq!(at, ["2017-01-31T23:27:00Z", "2017-02-01T00:36:00Z"]);
 }
+
+#[test]
+fn a_changed_title_is_saved_at_once_and_the_interrupt_says_so() {
+    let env = TestEnv::new();
+    let id = "2026-11-22-checkout-latency";
+    env.write(
+        &format!("coes/{id}.yaml"),
+        crate::common::complete_coe(id, "2026-11-22T09:58:00Z"),
+    );
+    let mut s = spawn(&env, &["edit", id, "--all"]);
+    s.expect("Title").unwrap();
+    s.send("\x15").unwrap();
+    s.send("Checkout timeouts after a config push\r").unwrap();
+    s.expect("Started").unwrap();
+    s.send("\x03").unwrap();
+    let said = s.expect("coe edit").unwrap();
+    let said = String::from_utf8_lossy(said.before()).into_owned();
+    assert!(
+        said.contains("holds every answer up to and including the title;"),
+        "{said}"
+    );
+    s.expect(expectrl::Eof).unwrap();
+    let file = env.read(&format!("coes/{id}.yaml"));
+    assert!(
+        file.contains("title: Checkout timeouts after a config push\n"),
+        "{file}"
+    );
+    assert!(
+        file.contains(&format!("id: {id}\n")),
+        "the id stays: {file}"
+    );
+}
+
+#[test]
+fn new_with_a_timeline_file_shows_it_and_asks_first() {
+    let env = TestEnv::new();
+    let csv = env.write(
+        "timeline.csv",
+        "time,event\n09:00,Unrelated deploy\n09:58,Config change rolled out\n10:04,Latency alarm fired\n",
+    );
+    let csv = csv.display().to_string();
+    let mut args: Vec<&str> = ALL_FLAGS
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with("09:58 ") && !a.starts_with("10:04 ") && *a != "--event")
+        .collect();
+    args.extend(["--timeline", csv.as_str()]);
+    let mut s = spawn(&env, &args);
+    let shown = s.expect("Add these to the timeline?").unwrap();
+    let shown = String::from_utf8_lossy(shown.before()).into_owned();
+    assert!(
+        shown.contains("2 timeline entries from")
+            && shown.contains("1 outside the incident window left out"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("2026-11-22T10:04:00Z  Latency alarm fired"),
+        "{shown}"
+    );
+    s.send("y").unwrap();
+    s.expect("ready for review").unwrap();
+    s.send("y").unwrap();
+    s.expect(expectrl::Eof).unwrap();
+    let id = "2026-11-22-checkout-latency-spike-after-config-push";
+    let coe = coe::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
+    let events: Vec<&str> = coe
+        .what_happened
+        .timeline
+        .iter()
+        .map(|e| e.event.as_str())
+        .collect();
+    assert_eq!(events, ["Config change rolled out", "Latency alarm fired"]);
+}
