@@ -36,10 +36,7 @@ fn main() -> ExitCode {
         .iter()
         .filter_map(|t| coe::format::parse(t).ok())
         .collect();
-    let encoded: Vec<Vec<u8>> = coes
-        .iter()
-        .filter_map(coe::cache::encode_coe)
-        .collect();
+    let encoded: Vec<Vec<u8>> = coes.iter().filter_map(coe::cache::encode_coe).collect();
     let time = |f: &dyn Fn() -> usize| -> f64 {
         median(
             (0..5)
@@ -51,7 +48,12 @@ fn main() -> ExitCode {
                 .collect(),
         )
     };
-    let yaml = time(&|| texts.iter().filter(|t| coe::format::parse(t).is_ok()).count());
+    let yaml = time(&|| {
+        texts
+            .iter()
+            .filter(|t| coe::format::parse(t).is_ok())
+            .count()
+    });
     let json = time(&|| {
         encoded
             .iter()
