@@ -9,7 +9,7 @@
 //! `config`, `format`, `store`, `check`, `commands`); the rest is `pub(crate)`, so rustc
 //! reports dead code and refactors stay inside the crate.
 
-pub(crate) mod cache;
+pub mod cache;
 pub mod check;
 pub(crate) mod cli;
 pub mod coe;
