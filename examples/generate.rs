@@ -1183,11 +1183,12 @@ fn one_coe(rng: &mut Rng, index: usize, days: i64, today: Date, config: &Config)
         lessons,
         corrective_actions,
         contributing_factors: Vec::new(),
+        review: Default::default(),
     };
 
     // Where the COE is: recent incidents are often still drafts or in review; old ones are
     // mostly closed, with a few drafts left behind past due.
-    let recent = age < i64::from(config.due_days);
+    let recent = age < i64::from(config.due_days.for_severity(&coe.severity));
     coe.status = match (recent, rng.below(100)) {
         (true, 0..=44) | (false, 0..=3) => Status::Draft,
         (true, 45..=79) | (false, 4..=11) => Status::Review,

@@ -74,6 +74,38 @@ pub struct Coe {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub contributing_factors: Vec<ContributingFactor>,
+    /// Who reviewed and approved this COE, and when (optional).
+    #[serde(default, skip_serializing_if = "Review::is_empty")]
+    pub review: Review,
+}
+
+/// `review`: the sign-off of a COE.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// Each approval, in the order given.
+    #[serde(default, deserialize_with = "list")]
+    pub approvals: Vec<Approval>,
+}
+
+impl Review {
+    /// True when nobody has approved yet.
+    pub fn is_empty(&self) -> bool {
+        self.approvals.is_empty()
+    }
+}
+
+/// One approval of a COE.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Who approved (their git `user.name`).
+    #[serde(deserialize_with = "text")]
+    pub by: String,
+    /// The day they approved.
+    #[serde(deserialize_with = "required_date")]
+    #[schemars(with = "DateSchema")]
+    pub on: Date,
 }
 
 /// Where a COE is in its life.
@@ -479,6 +511,11 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
     parse_date(text).map(Some).map_err(serde::de::Error::custom)
 }
 
+/// A required calendar date, `YYYY-MM-DD`.
+fn required_date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+    date(d)?.ok_or_else(|| serde::de::Error::custom("needs a date: use YYYY-MM-DD"))
+}
+
 /// Parses a calendar date written `YYYY-MM-DD` (exactly that shape, and a real date).
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let t = text.trim();
@@ -542,6 +579,40 @@ pub struct Missing {
 }
 
 impl Coe {
+    /// The approvals that count toward `approvals:` in `.coe.yaml`: one per person (by
+    /// name, ignoring case), and not the leader's own unless `allow_self_approval` is set.
+    pub fn counted_approvals(&self, config: &Config) -> usize {
+        let mut people: Vec<String> = Vec::new();
+        for approval in &self.review.approvals {
+            let by = approval.by.trim().to_lowercase();
+            if by.is_empty() || people.contains(&by) {
+                continue;
+            }
+            if !config.allow_self_approval && self.is_led_by(&approval.by) {
+                continue;
+            }
+            people.push(by);
+        }
+        people.len()
+    }
+
+    /// How many more approvals this COE needs before it can be closed.
+    pub fn approvals_missing(&self, config: &Config) -> usize {
+        let needed = usize::try_from(config.approvals_for(&self.severity)).unwrap_or(0);
+        needed.saturating_sub(self.counted_approvals(config))
+    }
+
+    /// Whether `name` is this COE's leader (names compared ignoring case and spacing).
+    pub fn is_led_by(&self, name: &str) -> bool {
+        let squash = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        !is_placeholder(&self.leader) && squash(&self.leader) == squash(name)
+    }
+
     /// The fields that keep this COE from being complete; empty when it is complete.
     pub fn missing(&self, config: &Config) -> Vec<Missing> {
         let mut out = Vec::new();
@@ -612,7 +683,10 @@ impl Coe {
     /// The date by which this COE must be complete: `due_days` after the incident started
     /// (the calendar's last day when that is beyond it).
     pub fn due_date(&self, config: &Config) -> Date {
-        add_days(self.incident.started.date(), i64::from(config.due_days))
+        add_days(
+            self.incident.started.date(),
+            i64::from(config.due_days.for_severity(&self.severity)),
+        )
     }
 
     /// When `action` (one of this COE's) is due: its own `due`, else the default

@@ -1,10 +1,11 @@
 //! `.coe.yaml`: discovery of the COE repository and its configuration, with defaults.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::UserError;
 
@@ -44,8 +45,9 @@ pub const DEFAULT_BLAME_TERMS: &[&str] = &[
 pub struct Config {
     /// Where COE files live, relative to `.coe.yaml`.
     pub dir: PathBuf,
-    /// A COE must be complete this many days after the incident started.
-    pub due_days: u32,
+    /// A COE must be complete this many days after the incident started: a number, or a map
+    /// per severity with `default` for the rest (`{SEV1: 7, default: 30}`).
+    pub due_days: DueDays,
     /// Commit every change made by coe new/edit/close to git.
     pub commit: bool,
     /// Allowed severities, most severe first.
@@ -78,6 +80,21 @@ pub struct Config {
     pub action_due_days: BTreeMap<String, u32>,
     /// The tracker statuses that mean done (`coe actions sync` from a Jira CSV export).
     pub tracker_done_statuses: Vec<String>,
+    /// Severities whose incidents must have a COE (`coe check --incidents`); every
+    /// configured severity when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires_coe: Option<Vec<String>>,
+    /// Approvals (`review.approvals`) a COE of each severity needs before it is closed, with
+    /// `default` for the rest: `{SEV1: 2, SEV2: 1}`. None when absent.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub approvals: BTreeMap<String, u32>,
+    /// Whether the COE's leader may approve their own COE.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allow_self_approval: bool,
+    /// Incident-source severities (PagerDuty priorities, incident.io severities, GitHub
+    /// labels, Jira priorities) mapped to the configured ones: `{P1: SEV1, Critical: SEV1}`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub severity_map: BTreeMap<String, String>,
 }
 
 /// Minutes an imported timeline keeps around the incident.
@@ -99,11 +116,78 @@ impl Default for TimelineMargin {
     }
 }
 
+/// The built-in `due_days`.
+pub const DEFAULT_DUE_DAYS: u32 = 14;
+
+/// The key of a per-severity map that applies to every severity not listed.
+pub const DEFAULT_KEY: &str = "default";
+
+/// `due_days`: one number for every severity, or one per severity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum DueDays {
+    /// The same number of days for every severity.
+    All(u32),
+    /// Days per severity, with `default` for the severities not listed.
+    BySeverity(BTreeMap<String, u32>),
+}
+
+impl<'de> Deserialize<'de> for DueDays {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Shape {
+            All(u32),
+            BySeverity(BTreeMap<String, u32>),
+        }
+        match Shape::deserialize(d) {
+            Ok(Shape::All(n)) => Ok(DueDays::All(n)),
+            Ok(Shape::BySeverity(map)) => Ok(DueDays::BySeverity(map)),
+            Err(_) => Err(serde::de::Error::custom(
+                "`due_days` must be a number of days (14) or days per severity \
+                 ({SEV1: 7, default: 30})",
+            )),
+        }
+    }
+}
+
+impl DueDays {
+    /// The days a COE of `severity` has to be complete.
+    pub fn for_severity(&self, severity: &str) -> u32 {
+        match self {
+            DueDays::All(days) => *days,
+            DueDays::BySeverity(map) => per_severity(map, severity).unwrap_or(DEFAULT_DUE_DAYS),
+        }
+    }
+
+    /// The days for a severity the map does not name (`default`, or the single number).
+    pub fn default_days(&self) -> u32 {
+        self.for_severity(DEFAULT_KEY)
+    }
+}
+
+impl fmt::Display for DueDays {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DueDays::All(days) => write!(f, "{days}"),
+            DueDays::BySeverity(map) => {
+                let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                write!(f, "{{{}}}", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// A per-severity map's value for `severity`, else its `default`.
+fn per_severity(map: &BTreeMap<String, u32>, severity: &str) -> Option<u32> {
+    map.get(severity).or_else(|| map.get(DEFAULT_KEY)).copied()
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
             dir: PathBuf::from("coes"),
-            due_days: 14,
+            due_days: DueDays::All(DEFAULT_DUE_DAYS),
             commit: true,
             severities: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
             categories: [
@@ -135,6 +219,10 @@ impl Default for Config {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            requires_coe: None,
+            approvals: BTreeMap::new(),
+            allow_self_approval: false,
+            severity_map: BTreeMap::new(),
         }
     }
 }
@@ -183,10 +271,19 @@ impl Config {
         if self.dir.as_os_str().is_empty() {
             return Some(("dir", "must name a directory, such as `coes`".into()));
         }
-        if self.due_days > 3650 {
+        let due_days: Vec<(&str, u32)> = match &self.due_days {
+            DueDays::All(days) => vec![("", *days)],
+            DueDays::BySeverity(map) => map.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+        };
+        if let Some((key, days)) = due_days.iter().find(|(_, days)| *days > 3650) {
+            let which = if key.is_empty() {
+                String::new()
+            } else {
+                format!(" for {key}")
+            };
             return Some((
                 "due_days",
-                format!("is {}; it must be at most 3650 (ten years)", self.due_days),
+                format!("is {days}{which}; it must be at most 3650 (ten years)"),
             ));
         }
         if !(1..=20).contains(&self.min_whys) {
@@ -243,6 +340,64 @@ impl Config {
                 "has an empty phrase, which would match everything".into(),
             ));
         }
+        self.policy_problem()
+    }
+
+    /// The first problem with the policy keys: every severity they name is configured.
+    fn policy_problem(&self) -> Option<(&'static str, String)> {
+        let known = |s: &str| self.severities.iter().any(|c| c == s);
+        let list = self.severities.join(", ");
+        let unknown_key = |map_keys: Vec<&String>| {
+            map_keys
+                .into_iter()
+                .find(|k| k.as_str() != DEFAULT_KEY && !known(k))
+                .map(|k| {
+                    format!("names `{k}`, which is not one of the severities ({list}) or `default`")
+                })
+        };
+        if let DueDays::BySeverity(map) = &self.due_days {
+            if let Some(problem) = unknown_key(map.keys().collect()) {
+                return Some(("due_days", problem));
+            }
+            let unlisted: Vec<&str> = self
+                .severities
+                .iter()
+                .filter(|s| !map.contains_key(*s))
+                .map(String::as_str)
+                .collect();
+            if !map.contains_key(DEFAULT_KEY) && !unlisted.is_empty() {
+                return Some((
+                    "due_days",
+                    format!(
+                        "has no days for {}; add them or a `default`",
+                        unlisted.join(", ")
+                    ),
+                ));
+            }
+        }
+        if let Some(problem) = unknown_key(self.approvals.keys().collect()) {
+            return Some(("approvals", problem));
+        }
+        if let Some((key, n)) = self.approvals.iter().find(|(_, n)| **n > 10) {
+            return Some((
+                "approvals",
+                format!("asks for {n} approvals for {key}; at most 10"),
+            ));
+        }
+        if let Some(requires) = &self.requires_coe {
+            if let Some(s) = requires.iter().find(|s| !known(s)) {
+                return Some((
+                    "requires_coe",
+                    format!("names `{s}`, which is not one of the severities ({list})"),
+                ));
+            }
+        }
+        if let Some((from, to)) = self.severity_map.iter().find(|(_, to)| !known(to)) {
+            return Some((
+                "severity_map",
+                format!("maps `{from}` to `{to}`, which is not one of the severities ({list})"),
+            ));
+        }
         None
     }
 
@@ -284,6 +439,44 @@ impl Config {
             .or_else(|| self.action_due_days.get(severity))
             .or_else(|| self.action_due_days.get("default"))?;
         Some(crate::coe::add_days(started, i64::from(*days)))
+    }
+
+    /// Whether incidents of `severity` must have a COE (`requires_coe`).
+    pub fn requires_coe(&self, severity: &str) -> bool {
+        match &self.requires_coe {
+            Some(list) => list.iter().any(|s| s == severity),
+            None => true,
+        }
+    }
+
+    /// The approvals a COE of `severity` needs before it can be closed.
+    pub fn approvals_for(&self, severity: &str) -> u32 {
+        self.approvals
+            .get(severity)
+            .or_else(|| self.approvals.get(DEFAULT_KEY))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The configured severity an incident source's severity stands for: through
+    /// `severity_map` (exactly, then ignoring case), else a configured severity of the same
+    /// name ignoring case.
+    pub fn map_severity(&self, source: &str) -> Option<&str> {
+        let source = source.trim();
+        if let Some(to) = self.severity_map.get(source) {
+            return Some(to);
+        }
+        if let Some((_, to)) = self
+            .severity_map
+            .iter()
+            .find(|(from, _)| from.eq_ignore_ascii_case(source))
+        {
+            return Some(to);
+        }
+        self.severities
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(source))
+            .map(String::as_str)
     }
 
     /// Parses configuration text; an empty file is the defaults.
@@ -444,7 +637,7 @@ mod tests {
     #[test]
     fn partial_keeps_defaults() {
         let c = Config::parse("due_days: 7\n").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(c.due_days, 7);
+        assert_eq!(c.due_days, DueDays::All(7));
         assert_eq!(c.min_whys, 3);
         let c =
             Config::parse("impact_weights: {SEV1: 20, P0: 50}\n").unwrap_or_else(|e| panic!("{e}"));
@@ -518,6 +711,50 @@ mod tests {
             Config::default().default_action_due(None, "SEV1", started),
             None
         );
+    }
+
+    #[test]
+    fn policy_keys() {
+        let c = Config::parse(
+            "due_days: {SEV1: 7, default: 30}\nrequires_coe: [SEV1, SEV2]\n\
+             approvals: {SEV1: 2, default: 1}\nseverity_map: {P1: SEV1, high: SEV2}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.problem(), None);
+        assert_eq!(c.due_days.for_severity("SEV1"), 7);
+        assert_eq!(c.due_days.for_severity("SEV3"), 30);
+        assert!(c.requires_coe("SEV2") && !c.requires_coe("SEV3"));
+        assert_eq!((c.approvals_for("SEV1"), c.approvals_for("SEV4")), (2, 1));
+        assert_eq!(c.map_severity("p1"), Some("SEV1"));
+        assert_eq!(c.map_severity("HIGH"), Some("SEV2"));
+        assert_eq!(c.map_severity("sev3"), Some("SEV3"));
+        assert_eq!(c.map_severity("low"), None);
+        // An old configuration reads unchanged: one number, no policy.
+        let old = Config::parse("due_days: 10\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(old.due_days.for_severity("SEV1"), 10);
+        assert!(old.requires_coe("SEV4"));
+        assert_eq!(old.approvals_for("SEV1"), 0);
+    }
+
+    #[test]
+    fn policy_names_only_configured_severities() {
+        let bad = |text: &str| {
+            Config::parse(text)
+                .ok()
+                .and_then(|c| c.problem())
+                .map(|(k, why)| format!("{k}: {why}"))
+        };
+        assert_eq!(
+            bad("due_days: {SEV1: 7, SEV2: 14}\n").as_deref(),
+            Some("due_days: has no days for SEV3, SEV4; add them or a `default`")
+        );
+        assert!(bad("due_days: {SEV9: 7, default: 3}\n")
+            .is_some_and(|p| p.starts_with("due_days: names `SEV9`")));
+        assert!(bad("approvals: {P1: 1}\n").is_some_and(|p| p.starts_with("approvals:")));
+        assert!(bad("requires_coe: [sev1]\n").is_some_and(|p| p.starts_with("requires_coe:")));
+        assert!(bad("severity_map: {P1: S1}\n").is_some_and(|p| p.starts_with("severity_map:")));
+        let err = Config::parse("due_days: soon\n").unwrap_err().to_string();
+        assert!(err.contains("days per severity"), "{err}");
     }
 
     #[test]

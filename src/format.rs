@@ -250,6 +250,14 @@ pub fn to_yaml(coe: &Coe) -> String {
         }
     }
     write_contributing_factors(&mut w, coe);
+    if !coe.review.is_empty() {
+        w.out.push('\n');
+        w.key(0, "review");
+        w.items(2, "approvals", &coe.review.approvals, |w, a| {
+            w.scalar(6, "by", &a.by, true);
+            w.scalar(6, "on", &a.on.to_string(), true);
+        });
+    }
     w.out
 }
 

@@ -6,12 +6,14 @@
 //! files. [`output`] renders findings as text, JSON or GitHub annotations.
 
 pub mod blame;
+pub mod export;
+pub mod gate;
 pub mod incidents;
 pub mod lines;
 pub mod output;
 pub mod rules;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -80,17 +82,29 @@ pub enum Rule {
     DoneDate,
     /// The security implications are not stated.
     Security,
+    /// Customers were affected but nothing says what was done to make it right for them.
+    Remediation,
+    /// No corrective action prevents a repeat.
+    Prevention,
+    /// A closed COE has fewer approvals than its severity needs.
+    Approvals,
+    /// Two COEs have the same `incident_ref`.
+    DuplicateIncidentRef,
     /// A listed incident has no COE.
     MissingCoe,
     /// A list item (timeline entry, why, data entry, lesson, corrective action) with no text.
     EmptyItem,
     /// A `link:` that is neither an http(s) URL nor a repository path.
     Link,
+    /// A listed incident's severity maps to no configured severity.
+    IncidentSeverity,
+    /// A COE's `incident_ref` is not in the incidents export.
+    UnlistedIncident,
 }
 
 impl Rule {
     /// Every rule, in the order the README lists them.
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 24] = [
         Rule::Parse,
         Rule::Id,
         Rule::FileName,
@@ -106,9 +120,15 @@ impl Rule {
         Rule::OverdueAction,
         Rule::DoneDate,
         Rule::Security,
+        Rule::Remediation,
+        Rule::Prevention,
+        Rule::Approvals,
+        Rule::DuplicateIncidentRef,
         Rule::MissingCoe,
         Rule::EmptyItem,
         Rule::Link,
+        Rule::IncidentSeverity,
+        Rule::UnlistedIncident,
     ];
 
     /// The stable name printed in findings (`error[incomplete]`).
@@ -129,9 +149,15 @@ impl Rule {
             Rule::OverdueAction => "overdue-action",
             Rule::DoneDate => "done-date",
             Rule::Security => "security",
+            Rule::Remediation => "remediation",
+            Rule::Prevention => "prevention",
+            Rule::Approvals => "approvals",
+            Rule::DuplicateIncidentRef => "duplicate-incident-ref",
             Rule::MissingCoe => "missing-coe",
             Rule::EmptyItem => "empty-item",
             Rule::Link => "link",
+            Rule::IncidentSeverity => "incident-severity",
+            Rule::UnlistedIncident => "unlisted-incident",
         }
     }
 }
@@ -177,6 +203,30 @@ pub struct Keys {
     pub incident_ref: Option<String>,
     /// The line of the top-level `id:` key.
     pub id_line: Option<usize>,
+    /// The line of the top-level `incident_ref:` key.
+    pub incident_ref_line: Option<usize>,
+    /// The day the incident started.
+    pub started: Date,
+    /// Whether every question is answered.
+    pub complete: bool,
+}
+
+impl Keys {
+    /// The keys of a parsed COE (`text` gives the lines, when at hand).
+    pub fn of(coe: &crate::coe::Coe, config: &crate::config::Config, text: Option<&str>) -> Keys {
+        Keys {
+            id: coe.id.clone(),
+            incident_ref: coe
+                .incident_ref
+                .as_ref()
+                .filter(|r| !r.trim().is_empty())
+                .cloned(),
+            id_line: text.and_then(|t| lines::top_level_key_line(t, "id")),
+            incident_ref_line: text.and_then(|t| lines::top_level_key_line(t, "incident_ref")),
+            started: coe.incident.started.date(),
+            complete: coe.is_complete(config),
+        }
+    }
 }
 
 /// Reads, parses and checks each file, in parallel, keeping the order of `paths`.
@@ -246,7 +296,7 @@ fn check_file(path: &Path, repo: &Repo, rules: &rules::Rules) -> Checked {
                 rule: issue.rule,
                 severity: issue.severity,
                 message: issue.message,
-                field: issue.field,
+                field: issue.field.map(|f| rules::display_field(&coe, &f)),
                 line,
             }
         })
@@ -254,11 +304,7 @@ fn check_file(path: &Path, repo: &Repo, rules: &rules::Rules) -> Checked {
     Checked {
         path: path.to_path_buf(),
         display,
-        keys: Some(Keys {
-            id_line: lines::top_level_key_line(&text, "id"),
-            id: coe.id,
-            incident_ref: coe.incident_ref,
-        }),
+        keys: Some(Keys::of(&coe, &repo.config, Some(&text))),
         findings,
     }
 }
@@ -319,34 +365,42 @@ pub fn duplicate_ids(checked: &[Checked]) -> Vec<Finding> {
     findings
 }
 
-/// One `missing-coe` error per listed incident that no COE covers: no COE has it as its
-/// `incident_ref` or its `id`.
-pub fn missing_coes<'a>(
-    list_display: &str,
-    listed: &[incidents::Incident],
-    covered: impl IntoIterator<Item = &'a str>,
-) -> Vec<Finding> {
-    let covered: HashSet<&str> = covered.into_iter().collect();
-    listed
-        .iter()
-        .filter(|incident| !covered.contains(incident.reference.as_str()))
-        .map(|incident| {
-            let reference = &incident.reference;
-            Finding {
-                file: list_display.to_string(),
-                id: None,
-                rule: Rule::MissingCoe,
+/// One `duplicate-incident-ref` error per COE whose `incident_ref` another COE also has
+/// (a retried pager webhook writing `-2`, `-3` copies), naming the others.
+pub fn duplicate_incident_refs(checked: &[Checked]) -> Vec<Finding> {
+    let mut by_ref: BTreeMap<String, Vec<(&Checked, &str)>> = BTreeMap::new();
+    for c in checked {
+        if let Some(reference) = c.keys.as_ref().and_then(|k| k.incident_ref.as_deref()) {
+            by_ref
+                .entry(export::normalize(reference))
+                .or_default()
+                .push((c, reference));
+        }
+    }
+    let mut findings = Vec::new();
+    for files in by_ref.into_values().filter(|files| files.len() > 1) {
+        for (c, reference) in &files {
+            let others: Vec<&str> = files
+                .iter()
+                .filter(|(o, _)| o.path != c.path)
+                .map(|(o, _)| o.display.as_str())
+                .collect();
+            findings.push(Finding {
+                file: c.display.clone(),
+                id: c.keys.as_ref().map(|k| k.id.clone()),
+                rule: Rule::DuplicateIncidentRef,
                 severity: Severity::Error,
                 message: format!(
-                    "incident {reference} has no COE: no COE has `incident_ref: {reference}` or \
-                     that id; write one with `coe new --incident-ref {}`",
-                    shell_word(reference)
+                    "incident_ref `{reference}` is also the incident of {}; one incident has \
+                     one COE: merge them and delete the copies",
+                    others.join(", ")
                 ),
-                field: None,
-                line: incident.line,
-            }
-        })
-        .collect()
+                field: Some("incident_ref".into()),
+                line: c.keys.as_ref().and_then(|k| k.incident_ref_line),
+            });
+        }
+    }
+    findings
 }
 
 /// A word as typed in a POSIX shell: quoted when it holds anything but safe characters.
@@ -359,14 +413,6 @@ fn shell_word(word: &str) -> String {
     }
 }
 
-/// The references (ids and incident refs) of the COEs that parsed.
-pub fn covered_refs(checked: &[Checked]) -> impl Iterator<Item = &str> {
-    checked
-        .iter()
-        .filter_map(|c| c.keys.as_ref())
-        .flat_map(|k| std::iter::once(k.id.as_str()).chain(k.incident_ref.as_deref()))
-}
-
 /// `--strict`: every warning becomes an error.
 pub fn make_strict(findings: &mut [Finding]) {
     for f in findings {
@@ -376,15 +422,24 @@ pub fn make_strict(findings: &mut [Finding]) {
     }
 }
 
-/// Findings in reading order: by file, then line (file-wide findings first), then rule.
+/// Findings in the order a CI reader acts on them: errors, then warnings, then notes; each
+/// in reading order (by file, then line, file-wide findings first, then rule).
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.file, a.line.unwrap_or(0), a.rule, &a.field).cmp(&(
-            &b.file,
-            b.line.unwrap_or(0),
-            b.rule,
-            &b.field,
-        ))
+        (
+            std::cmp::Reverse(a.severity),
+            &a.file,
+            a.line.unwrap_or(0),
+            a.rule,
+            &a.field,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                &b.file,
+                b.line.unwrap_or(0),
+                b.rule,
+                &b.field,
+            ))
     });
 }
 
@@ -426,6 +481,9 @@ mod tests {
                 id: id.into(),
                 incident_ref: incident_ref.map(String::from),
                 id_line: Some(2),
+                incident_ref_line: Some(7),
+                started: jiff::civil::date(2026, 11, 22),
+                complete: true,
             }),
             findings: Vec::new(),
         }
@@ -446,29 +504,23 @@ mod tests {
     }
 
     #[test]
-    fn incidents_are_covered_by_ref_or_id() {
+    fn one_incident_one_coe() {
         let all = [
-            checked("coes/a.yaml", "2026-11-22-a", Some("PD-1")),
-            checked("coes/b.yaml", "2026-11-23-b", None),
+            checked("coes/a.yaml", "a", Some("PD-1")),
+            checked("coes/a-2.yaml", "a-2", Some("pd-1")),
+            checked("coes/b.yaml", "b", Some("PD-2")),
+            checked("coes/c.yaml", "c", None),
         ];
-        let listed: Vec<incidents::Incident> = ["PD-1", "2026-11-23-b", "INC 7"]
-            .iter()
-            .enumerate()
-            .map(|(i, r)| incidents::Incident {
-                reference: r.to_string(),
-                line: Some(i + 1),
-            })
-            .collect();
-        let found = missing_coes("list.txt", &listed, covered_refs(&all));
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, Some(3));
-        assert!(
-            found[0]
-                .message
-                .ends_with("`coe new --incident-ref 'INC 7'`"),
-            "{}",
-            found[0].message
+        let found = duplicate_incident_refs(&all);
+        let files: Vec<(&str, Option<usize>)> =
+            found.iter().map(|f| (f.file.as_str(), f.line)).collect();
+        assert_eq!(
+            files,
+            [("coes/a.yaml", Some(7)), ("coes/a-2.yaml", Some(7))]
         );
+        assert!(found[0]
+            .message
+            .contains("also the incident of coes/a-2.yaml"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use super::{blame, Rule, Severity};
-use crate::coe::{days_between, is_placeholder, plural, Coe, Status};
+use crate::coe::{days_between, is_placeholder, plural, ActionKind, Coe, Status};
 use crate::config::Config;
 use crate::questions;
 
@@ -76,6 +76,9 @@ impl<'c> Rules<'c> {
         done_dates(coe, &mut issues);
         empty_items(coe, &mut issues);
         links(coe, &mut issues);
+        remediation(coe, &mut issues);
+        prevention(coe, &mut issues);
+        approvals(coe, config, &mut issues);
         issues
     }
 }
@@ -528,6 +531,127 @@ fn links(coe: &Coe, issues: &mut Vec<Issue>) {
     }
 }
 
+/// `remediation`: customers were affected, yet `impact.remediation` says nothing about
+/// what was done to make it right for them. Asked once question 2 is otherwise answered.
+fn remediation(coe: &Coe, issues: &mut Vec<Issue>) {
+    let impact = &coe.impact;
+    if is_placeholder(&impact.customers) || !is_placeholder(&impact.remediation) {
+        return;
+    }
+    let affected = match impact.customers_affected {
+        Some(n) => n > 0,
+        None => {
+            let said = impact.customers.trim().to_lowercase();
+            ![
+                "none",
+                "no customer",
+                "no customers",
+                "nobody",
+                "no one",
+                "n/a",
+            ]
+            .iter()
+            .any(|none| said.starts_with(none))
+        }
+    };
+    if affected {
+        issues.push(Issue::new(
+            Rule::Remediation,
+            Severity::Warning,
+            Some("impact.remediation"),
+            "customers were affected, but nothing says what was done to make it right for \
+             them (refunds, credits, outreach); answer impact.remediation, even with \
+             \"nothing, because ...\""
+                .into(),
+        ));
+    }
+}
+
+/// `prevention`: corrective actions were classified, and none of them prevents a repeat.
+fn prevention(coe: &Coe, issues: &mut Vec<Issue>) {
+    let kinds: Vec<ActionKind> = coe
+        .corrective_actions
+        .iter()
+        .filter_map(|ca| ca.kind)
+        .collect();
+    if kinds.is_empty() || kinds.contains(&ActionKind::Prevent) {
+        return;
+    }
+    issues.push(Issue::new(
+        Rule::Prevention,
+        Severity::Warning,
+        Some("corrective_actions"),
+        "no corrective action is of kind `prevent`: they detect, mitigate or change process; \
+         what stops this from happening again?"
+            .into(),
+    ));
+}
+
+/// `approvals`: a closed COE has the approvals its severity needs (`approvals:`).
+fn approvals(coe: &Coe, config: &Config, issues: &mut Vec<Issue>) {
+    if coe.status != Status::Closed {
+        return;
+    }
+    let missing = coe.approvals_missing(config);
+    if missing == 0 {
+        return;
+    }
+    let needed = config.approvals_for(&coe.severity);
+    let have = coe.counted_approvals(config);
+    let field = if coe.review.is_empty() {
+        "status"
+    } else {
+        "review.approvals"
+    };
+    issues.push(Issue::new(
+        Rule::Approvals,
+        Severity::Error,
+        Some(field),
+        format!(
+            "the COE is closed with {} of the {needed} a {} COE needs ({} missing{}); \
+             reviewers approve with `coe approve {}`",
+            plural(have, "approval", "approvals"),
+            coe.severity,
+            missing,
+            if config.allow_self_approval {
+                ""
+            } else {
+                "; the leader's own approval does not count"
+            },
+            coe.id
+        ),
+    ));
+}
+
+/// A field path as findings show it: corrective actions by their id (`CA-2.due`), not
+/// their position (`corrective_actions[1].due`), when the id is set and unique.
+pub fn display_field(coe: &Coe, field: &str) -> String {
+    let Some(rest) = field.strip_prefix("corrective_actions[") else {
+        return field.to_string();
+    };
+    let Some((index, tail)) = rest.split_once(']') else {
+        return field.to_string();
+    };
+    let Some(ca) = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| coe.corrective_actions.get(i))
+    else {
+        return field.to_string();
+    };
+    let id = ca.id.trim();
+    let unique = coe
+        .corrective_actions
+        .iter()
+        .filter(|other| other.id.trim() == id)
+        .count()
+        == 1;
+    if is_placeholder(id) || !unique {
+        return field.to_string();
+    }
+    format!("{id}{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -555,6 +679,7 @@ what_happened:
 impact:
   customers: Checkout failed.
   business: Orders delayed.
+  remediation: Fees refunded.
 root_cause:
   summary: Unstaged pushes.
   category: configuration
@@ -764,6 +889,101 @@ corrective_actions:
         let issues = check_coe(&coe, "passwd.yaml", &Config::default(), today());
         assert_eq!(issues.len(), 1, "a bad id is not also a file-name problem");
         assert_eq!(issues[0].rule, Rule::Id);
+    }
+
+    #[test]
+    fn remediation_is_asked_when_customers_were_affected() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.impact.remediation = "TODO".into();
+        assert_eq!(
+            rules_of(&coe),
+            [(
+                Rule::Remediation,
+                Severity::Warning,
+                Some("impact.remediation".into())
+            )]
+        );
+        coe.impact.customers_affected = Some(0);
+        assert_eq!(rules_of(&coe), [], "nobody affected: nothing to remediate");
+        coe.impact.customers_affected = None;
+        coe.impact.customers = "None: the fallback served every request.".into();
+        assert_eq!(rules_of(&coe), []);
+        coe.impact.customers = "TODO".into();
+        let rules: Vec<Rule> = rules_of(&coe).into_iter().map(|r| r.0).collect();
+        assert!(
+            !rules.contains(&Rule::Remediation),
+            "question 2 not started: {rules:?}"
+        );
+    }
+
+    #[test]
+    fn prevention_wants_one_preventive_action() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        coe.corrective_actions[0].kind = Some(ActionKind::Detect);
+        assert_eq!(
+            rules_of(&coe),
+            [(
+                Rule::Prevention,
+                Severity::Warning,
+                Some("corrective_actions".into())
+            )]
+        );
+        let mut second = coe.corrective_actions[0].clone();
+        second.id = "CA-2".into();
+        second.kind = Some(ActionKind::Prevent);
+        coe.corrective_actions.push(second);
+        assert_eq!(rules_of(&coe), []);
+    }
+
+    #[test]
+    fn closed_coes_need_their_approvals() {
+        let mut config = Config::default();
+        config.approvals.insert("SEV2".into(), 1);
+        let mut coe = base("2026-11-22T09:58:00Z");
+        let rules = |coe: &Coe, config: &Config| -> Vec<Rule> {
+            check_coe(coe, "2026-11-22-x.yaml", config, today())
+                .into_iter()
+                .map(|i| i.rule)
+                .collect()
+        };
+        assert_eq!(rules(&coe, &config), [], "not closed yet");
+        coe.status = Status::Closed;
+        assert_eq!(rules(&coe, &config), [Rule::Approvals]);
+        // The leader's own approval does not count, unless allowed.
+        coe.review.approvals.push(crate::coe::Approval {
+            by: "jane".into(),
+            on: today(),
+        });
+        assert_eq!(rules(&coe, &config), [Rule::Approvals]);
+        config.allow_self_approval = true;
+        assert_eq!(rules(&coe, &config), []);
+        config.allow_self_approval = false;
+        coe.review.approvals.push(crate::coe::Approval {
+            by: "Sam Lee".into(),
+            on: today(),
+        });
+        assert_eq!(rules(&coe, &config), []);
+    }
+
+    #[test]
+    fn actions_are_named_by_id() {
+        let mut coe = base("2026-11-22T09:58:00Z");
+        assert_eq!(display_field(&coe, "corrective_actions[0].due"), "CA-1.due");
+        assert_eq!(
+            display_field(&coe, "corrective_actions[3].due"),
+            "corrective_actions[3].due"
+        );
+        assert_eq!(
+            display_field(&coe, "root_cause.whys[1]"),
+            "root_cause.whys[1]"
+        );
+        coe.corrective_actions
+            .push(coe.corrective_actions[0].clone());
+        assert_eq!(
+            display_field(&coe, "corrective_actions[1].id"),
+            "corrective_actions[1].id",
+            "a duplicated id names no single action"
+        );
     }
 
     #[test]

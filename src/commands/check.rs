@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use super::Context;
+use crate::check::export::{self, Export, ExportFormat};
 use crate::check::output::{self, Format};
-use crate::check::{self, incidents, Counts};
+use crate::check::{self, gate, Counts};
 use crate::config::Repo;
 use crate::error::UserError;
 use crate::exit_codes::ExitStatus;
@@ -18,18 +19,31 @@ use crate::{store, ui};
 ///
 /// Checks every COE file (or the files given): that it parses; that its fields are valid
 /// (id and file name, severity, category, incident times and timeline in order, unique
-/// ids); that every COE whose incident started more than `due_days` ago answers all seven
-/// questions; and lints for blame language, too few whys, unstated security implications
-/// and open corrective actions past due. With `--incidents`, every listed incident must
-/// have a COE.
+/// ids and incident refs); that every COE whose incident started more than `due_days` ago
+/// answers all seven questions, and that a closed COE has its approvals; and lints for
+/// blame language, too few whys, unstated security implications, customers left without
+/// remediation, no preventive action and open corrective actions past due.
 ///
-/// Each finding is printed as `path:line: severity[rule]: message (field)`; a summary goes
-/// to stderr. Exit status: 0 when there is no error, 1 when there is at least one, 2 on a
-/// usage or configuration error.
+/// With `--incidents FILE`, every incident in the export of a severity in `requires_coe`
+/// must have a complete COE `due_days` after it was created (before that, a missing COE
+/// is a note), and every COE's `incident_ref` should be in the export. FILE is what the
+/// incident system exports, recognised by its shape: PagerDuty `GET /incidents` JSON,
+/// incident.io v2 incidents JSON, `gh issue list --json
+/// number,title,labels,createdAt,closedAt,url,state`, a Jira CSV export, or a hand-made
+/// list (one reference per line, a JSON array, CSV with an `incident_ref` or `id` column).
+///
+/// Output: errors first, then warnings, then notes, one per line as
+/// `path:line: severity[rule]: message (field)`; a rule's warnings repeated more than
+/// --max-repeats times are one line with the count and the first files. A summary per rule
+/// goes to stderr. Exit status: 0 when there is no error, 1 when there is at least one, 2
+/// on a usage, configuration or input error.
+///
+/// Given files (as a pre-commit hook passes them), only those files are parsed; duplicate
+/// ids are found from the other files' names.
 ///
 /// Examples:
 ///   coe check
-///   coe check --format github --incidents incidents.txt
+///   coe check --format github --incidents pagerduty-incidents.json
 ///   coe check --strict coes/2026-11-22-checkout-latency.yaml
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -38,10 +52,14 @@ pub struct CheckArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Incidents that must each have a COE: one reference per line, a JSON array of
-    /// strings, or CSV with an `incident_ref` or `id` column
+    /// Incidents that must each have a COE: an export of PagerDuty, incident.io, GitHub
+    /// issues or Jira, or a hand-made list
     #[arg(long, value_name = "FILE")]
     pub incidents: Option<PathBuf>,
+
+    /// The shape of the --incidents file [default: recognised from its content]
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "incidents")]
+    pub incidents_format: Option<ExportFormat>,
 
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
@@ -50,6 +68,20 @@ pub struct CheckArgs {
     /// Treat warnings as errors
     #[arg(long)]
     pub strict: bool,
+
+    /// Show every finding, instead of one line for a rule's warnings repeated more than
+    /// --max-repeats times
+    #[arg(long)]
+    pub all_findings: bool,
+
+    /// How many warnings (or notes) of one rule are shown one by one before they are
+    /// collapsed into one line
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_repeats: usize,
+
+    /// Also say which listed incidents are skipped, and why
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Runs `coe check`.
@@ -63,8 +95,8 @@ pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
         store::list_files(&repo)?
     };
     // Read the incident list first: a usage error should not wait for 10,000 files.
-    let listed = match &args.incidents {
-        Some(file) => Some(read_incidents(ctx, &repo, file)?),
+    let export = match &args.incidents {
+        Some(file) => Some(read_incidents(ctx, &repo, file, args.incidents_format)?),
         None => None,
     };
 
@@ -74,47 +106,149 @@ pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
         .flat_map(|c| c.findings.iter().cloned())
         .collect();
     findings.extend(check::duplicate_ids(&checked));
-    if let Some((display, listed)) = &listed {
-        // Given files are what the caller changed; an incident may be covered by any COE.
-        let others = if explicit {
-            let given: HashSet<&PathBuf> = paths.iter().collect();
-            let rest: Vec<PathBuf> = store::list_files(&repo)?
-                .into_iter()
-                .filter(|p| !given.contains(p))
-                .collect();
+    findings.extend(check::duplicate_incident_refs(&checked));
+    // Given files are what the caller changed: the other files are not parsed unless the
+    // incident gate needs them (an incident may be covered by any COE).
+    let others: Vec<(String, check::Keys)> = if explicit {
+        let given: HashSet<&PathBuf> = paths.iter().collect();
+        let rest: Vec<PathBuf> = store::list_files(&repo)?
+            .into_iter()
+            .filter(|p| !given.contains(p))
+            .collect();
+        findings.extend(ids_taken_by_file_names(&checked, &rest, &repo));
+        if export.is_some() {
             store::load_files(&rest)
+                .into_iter()
+                .filter_map(|l| {
+                    let coe = l.result.ok()?;
+                    Some((
+                        check::display_path(&repo, &l.path),
+                        check::Keys::of(&coe, &repo.config, None),
+                    ))
+                })
+                .collect()
         } else {
             Vec::new()
-        };
-        let other_refs = others
+        }
+    } else {
+        Vec::new()
+    };
+    if let Some((display, export)) = &export {
+        let known: Vec<gate::Known<'_>> = checked
             .iter()
-            .filter_map(|l| l.result.as_ref().ok())
-            .flat_map(|coe| std::iter::once(coe.id.as_str()).chain(coe.incident_ref.as_deref()));
-        let covered = check::covered_refs(&checked).chain(other_refs);
-        findings.extend(check::missing_coes(display, listed, covered));
+            .filter_map(|c| {
+                c.keys.as_ref().map(|keys| gate::Known {
+                    display: &c.display,
+                    keys,
+                    checked: true,
+                })
+            })
+            .chain(others.iter().map(|(display, keys)| gate::Known {
+                display,
+                keys,
+                checked: false,
+            }))
+            .collect();
+        let policy = gate::Policy {
+            config: &repo.config,
+            today,
+            verbose: args.verbose,
+        };
+        findings.extend(gate::incident_findings(display, export, &known, policy));
     }
     if args.strict {
         check::make_strict(&mut findings);
     }
     check::sort(&mut findings);
 
+    let limit = (!args.all_findings).then_some(args.max_repeats);
     let rendered = match args.format {
-        Format::Text => output::text(&findings),
+        Format::Text => output::text(&output::arrange(&findings, limit)),
         Format::Json => output::json(&findings).context("writing the findings as JSON")?,
-        Format::Github => output::github(&findings, &work_tree_prefix(&repo)),
+        Format::Github => {
+            output::github(&output::arrange(&findings, limit), &work_tree_prefix(&repo))
+        }
     };
     ui::out(&rendered).context("writing to stdout")?;
     let counts = Counts::of(&findings);
-    ui::note(output::summary(
+    let summary = output::summary(
         paths.len(),
-        listed.as_ref().map(|(_, l)| l.len()),
+        export
+            .as_ref()
+            .map(|(_, e)| e.incidents.len() + e.skipped.len()),
         counts,
-    ));
+    );
+    if args.format == Format::Text {
+        let by_rule = output::by_rule(&findings);
+        if !by_rule.is_empty() {
+            ui::note(by_rule.trim_end());
+        }
+    }
+    if args.format == Format::Github {
+        write_job_summary(&findings, &summary)?;
+    }
+    ui::note(summary);
     Ok(if counts.errors > 0 {
         ExitStatus::Findings.into()
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Appends the job summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
+fn write_job_summary(findings: &[check::Finding], summary: &str) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let text = output::job_summary(findings, &anstream::adapter::strip_str(summary).to_string());
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| {
+            format!(
+                "opening $GITHUB_STEP_SUMMARY ({})",
+                Path::new(&path).display()
+            )
+        })?;
+    use std::io::Write as _;
+    file.write_all(text.as_bytes()).with_context(|| {
+        format!(
+            "writing $GITHUB_STEP_SUMMARY ({})",
+            Path::new(&path).display()
+        )
+    })
+}
+
+/// `duplicate-id` for given files whose id is another file's name (`<id>.yaml`), found
+/// without parsing the other files.
+fn ids_taken_by_file_names(
+    checked: &[check::Checked],
+    others: &[PathBuf],
+    repo: &Repo,
+) -> Vec<check::Finding> {
+    let names: HashSet<&std::ffi::OsStr> = others.iter().filter_map(|p| p.file_stem()).collect();
+    checked
+        .iter()
+        .filter_map(|c| {
+            let keys = c.keys.as_ref()?;
+            names.contains(std::ffi::OsStr::new(&keys.id)).then(|| {
+                let other = check::display_path(repo, &repo.coe_path(&keys.id));
+                check::Finding {
+                    file: c.display.clone(),
+                    id: Some(keys.id.clone()),
+                    rule: check::Rule::DuplicateId,
+                    severity: check::Severity::Error,
+                    message: format!(
+                        "the id `{}` is also used by {other}; every COE needs its own id",
+                        keys.id
+                    ),
+                    field: Some("id".into()),
+                    line: keys.id_line,
+                }
+            })
+        })
+        .collect()
 }
 
 /// The files given on the command line, made absolute and deduplicated; a missing file or
@@ -151,7 +285,8 @@ fn read_incidents(
     ctx: &Context,
     repo: &Repo,
     file: &Path,
-) -> Result<(String, Vec<incidents::Incident>)> {
+    format: Option<ExportFormat>,
+) -> Result<(String, Export)> {
     let path = ctx.cwd.join(file);
     let bytes = std::fs::read(&path).map_err(|e| {
         UserError::new(format!(
@@ -159,7 +294,7 @@ fn read_incidents(
             file.display(),
             io_reason(&e)
         ))
-        .hint("--incidents takes a file: one incident reference per line, a JSON array of strings, or CSV with an `incident_ref` or `id` column")
+        .hint(format!("--incidents takes a file: {}", export::ACCEPTED))
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
         UserError::new(format!(
@@ -167,15 +302,20 @@ fn read_incidents(
             file.display()
         ))
     })?;
-    let csv_by_name = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let listed = incidents::parse(&text, csv_by_name).map_err(|why| {
+    let extension = |ext: &str| {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    let hints = export::Hints {
+        csv: extension("csv"),
+        json: extension("json"),
+    };
+    let listed = export::read(&text, format, hints).map_err(|why| {
         UserError::new(format!(
             "the incidents file {} cannot be read: {why}",
             file.display()
         ))
-        .hint("--incidents takes one incident reference per line, a JSON array of strings, or CSV with an `incident_ref` or `id` column")
+        .hint(format!("--incidents takes {}", export::ACCEPTED))
     })?;
     let display = match path.canonicalize() {
         Ok(real) if real.starts_with(&repo.root) => check::display_path(repo, &real),

@@ -600,6 +600,7 @@ fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, bool)> {
         lessons: args.lessons.clone(),
         corrective_actions,
         contributing_factors: Vec::new(),
+        review: Default::default(),
     };
     Ok((coe, started_known))
 }

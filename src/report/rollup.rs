@@ -442,7 +442,7 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
         window_incomplete: in_window.iter().filter(|&&i| !complete[i]).count(),
         incomplete: complete.iter().filter(|c| !**c).count(),
         overdue: overdue_coes.len(),
-        due_days: config.due_days,
+        due_days: config.due_days.default_days(),
     };
     let mut incidents: Vec<IncidentRow> = in_window
         .iter()
@@ -999,6 +999,7 @@ mod tests {
             lessons: vec![format!("Lesson of {id}")],
             corrective_actions: vec![action("CA-1", ActionStatus::Open, "2026-12-15", None)],
             contributing_factors: vec![],
+            review: Default::default(),
         }
     }
 

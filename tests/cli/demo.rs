@@ -207,7 +207,7 @@ fn demo_has_drafts_overdue_actions_and_one_blame_phrase() {
     let coes = demo_coes();
     let config = config();
     let today = today();
-    let due = jiff::Span::new().days(i64::from(config.due_days));
+    let due = jiff::Span::new().days(i64::from(config.due_days.default_days()));
     let incomplete: Vec<&Coe> = coes
         .iter()
         .map(|(_, _, c)| c)

@@ -62,6 +62,7 @@ prop_compose! {
             lessons,
             corrective_actions: actions,
             contributing_factors: factors.into_iter().map(|(category, description)| ContributingFactor { category, description }).collect(),
+            review: Default::default(),
         }
     }
 }
