@@ -35,7 +35,8 @@ pub fn parse(text: &str, csv_by_name: bool) -> Result<Vec<Incident>, String> {
         .collect())
 }
 
-fn parse_lines(text: &str) -> Vec<Incident> {
+/// One reference per line, ignoring blank lines and `#` comments.
+pub fn parse_lines(text: &str) -> Vec<Incident> {
     text.lines()
         .enumerate()
         .filter_map(|(i, line)| {
@@ -100,7 +101,8 @@ fn header_name(cell: &str) -> String {
     cell.trim().to_ascii_lowercase()
 }
 
-fn looks_like_csv_header(text: &str) -> bool {
+/// Whether the first non-blank line is a CSV header with an `incident_ref` or `id` column.
+pub fn looks_like_csv_header(text: &str) -> bool {
     let Some(first) = text.lines().find(|l| !l.trim().is_empty()) else {
         return false;
     };

@@ -10,6 +10,7 @@ mod demo;
 mod ecosystem;
 mod editor;
 mod git;
+mod incidents;
 mod init;
 mod list;
 mod minimal_diff;

@@ -159,7 +159,11 @@ fn recognise(text: &str, hints: Hints) -> Result<ExportFormat, String> {
         return Ok(ExportFormat::Jira);
     }
     // The hand-made shapes: CSV by name or by header, else lines.
-    Ok(ExportFormat::Lines)
+    if hints.csv || incidents::looks_like_csv_header(text) {
+        Ok(ExportFormat::Csv)
+    } else {
+        Ok(ExportFormat::Lines)
+    }
 }
 
 /// The top-level keys of a JSON object, for messages.
@@ -249,7 +253,12 @@ fn simple(text: &str, format: ExportFormat, hints: Hints) -> Result<Vec<Incident
         _ => {}
     }
     let csv = hints.csv || format == ExportFormat::Csv;
-    let listed = incidents::parse(text, csv)?;
+    let listed = if format == ExportFormat::Lines && !hints.csv {
+        // Named or recognised as lines: even a first line like `id` is a reference.
+        incidents::parse_lines(text)
+    } else {
+        incidents::parse(text, csv)?
+    };
     Ok(listed
         .into_iter()
         .map(|i| Incident {
