@@ -121,6 +121,7 @@ pub enum Command {
     New(commands::new::NewArgs),
     Edit(commands::edit::EditArgs),
     Close(commands::close::CloseArgs),
+    Approve(commands::approve::ApproveArgs),
     Show(commands::show::ShowArgs),
     List(commands::list::ListArgs),
     Check(commands::check::CheckArgs),

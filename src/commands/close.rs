@@ -5,13 +5,15 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Context;
-use crate::coe::Status;
+use crate::coe::{plural, Status};
 use crate::error::UserError;
 use crate::{check, store, ui};
 
 /// Mark a complete COE closed, and commit
 ///
-/// Refuses a COE that does not yet answer all seven questions, listing what is missing.
+/// Refuses a COE that does not yet answer all seven questions, listing what is missing,
+/// and a COE short of the approvals its severity needs (`approvals:` in .coe.yaml; a
+/// reviewer adds one with `coe approve`).
 ///
 /// Example: coe close 2026-11-22-checkout-latency
 #[derive(Debug, clap::Args)]
@@ -68,6 +70,29 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
             "fix them (`coe edit {}` or by hand), then close it",
             coe.id
         ))
+        .into());
+    }
+    let missing = coe.approvals_missing(&repo.config);
+    if missing > 0 && coe.status != Status::Closed {
+        let needed = repo.config.approvals_for(&coe.severity);
+        return Err(UserError::new(format!(
+            "{} needs {} before it can be closed (a {} COE, `approvals` in .coe.yaml); it \
+             has {}: {missing} missing",
+            repo.relative(&path).display(),
+            plural(usize::try_from(needed).unwrap_or(0), "approval", "approvals"),
+            coe.severity,
+            coe.counted_approvals(&repo.config),
+        ))
+        .hint(format!(
+            "a reviewer runs `coe approve {}`{}",
+            coe.id,
+            if repo.config.allow_self_approval {
+                ""
+            } else {
+                " (the leader's own approval does not count)"
+            }
+        ))
+        .code(1)
         .into());
     }
     if coe.status == Status::Closed {

@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments (whose doc comment is the help) and `run`.
 
 pub mod actions;
+pub mod approve;
 pub mod check;
 pub mod close;
 pub mod completions;
@@ -128,6 +129,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(&ctx, args),
         Command::Edit(args) => edit::run(&ctx, args),
         Command::Close(args) => close::run(&ctx, args),
+        Command::Approve(args) => approve::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
         Command::List(args) => list::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),

@@ -455,23 +455,148 @@ fn readme_lists_every_rule() {
     }
 }
 
+/// The workflow template's coe step, run the way GitHub runs a composite action: each
+/// step of `action.yml` in bash, with the template's inputs, on a fixture repository.
+/// `cargo` is a stand-in that records its arguments and installs the coe under test (no
+/// network); the real cargo then proves offline that `--locked --path` resolves here.
 #[test]
-fn ci_templates_run_coe_check() {
+fn the_workflow_template_runs_the_action_locally() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
-
     let workflow: serde_yaml::Value =
         serde_yaml::from_str(&read("templates/github-workflow.yml")).unwrap();
     let steps = workflow["jobs"]["check"]["steps"].as_sequence().unwrap();
-    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
     assert_eq!(
-        runs,
+        uses,
         [
-            "cargo install --locked --git https://github.com/OWNER/coe coe-postmortem",
-            "coe check --format github"
+            "actions/checkout@v4",
+            "dtolnay/rust-toolchain@stable",
+            "OWNER/coe@COMMIT"
         ]
     );
+    assert!(
+        steps.iter().all(|s| s["run"].is_null()),
+        "every command runs inside the action"
+    );
+    let coe_step = steps.iter().find(|s| s["uses"].as_str() == Some("OWNER/coe@COMMIT")).unwrap();
+    let action: serde_yaml::Value = serde_yaml::from_str(&read("action.yml")).unwrap();
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
 
+    for (fixture_name, extra_args, expected) in [
+        ("incomplete", "", 1),
+        ("missing-coe", "--incidents incidents.json", 1),
+        ("valid", "--incidents incidents.txt", 0),
+    ] {
+        let env = fixture(fixture_name);
+        let tools = tempfile::tempdir().unwrap();
+        let cargo_home = tools.path().join("cargo-home");
+        let log = tools.path().join("cargo-args");
+        let summary = tools.path().join("step-summary.md");
+        let shim_dir = tools.path().join("shims");
+        std::fs::create_dir_all(&shim_dir).unwrap();
+        let shim = shim_dir.join("cargo");
+        std::fs::write(
+            &shim,
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$FAKE_CARGO_LOG\"\n\
+             mkdir -p \"$CARGO_HOME/bin\" && cp \"$COE_UNDER_TEST\" \"$CARGO_HOME/bin/coe\"\n",
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+        // `${{ inputs.X }}` from the template's `with:` (else the action's default), and
+        // `${{ github.action_path }}`: the action's checkout, this repository.
+        let input = |name: &str| -> String {
+            coe_step["with"][name]
+                .as_str()
+                .filter(|v| !v.is_empty() || name != "args")
+                .map(String::from)
+                .unwrap_or_else(|| {
+                    action["inputs"][name]["default"].as_str().unwrap().to_string()
+                })
+        };
+        let expand = |value: &str| -> String {
+            let mut out = value.replace("${{ github.action_path }}", &root.display().to_string());
+            for name in ["args", "working-directory"] {
+                let with = if name == "args" { extra_args.to_string() } else { input(name) };
+                out = out.replace(&format!("${{{{ inputs.{name} }}}}"), &with);
+            }
+            assert!(!out.contains("${{"), "an expression the test does not know: {out}");
+            out
+        };
+        let mut last_code = None;
+        let mut transcript = String::new();
+        for step in action["runs"]["steps"].as_sequence().unwrap() {
+            let script = step["run"].as_str().unwrap();
+            assert!(!script.contains("${{"), "expressions go through env, not into scripts");
+            assert_eq!(step["shell"].as_str(), Some("bash"));
+            let mut cmd = std::process::Command::new("bash");
+            cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script]);
+            crate::common::hermetic(&mut cmd, &env.root);
+            let dir = step["working-directory"].as_str().map(expand).unwrap_or(".".into());
+            cmd.current_dir(env.root.join(dir))
+                .env(
+                    "PATH",
+                    format!("{}:{}:/usr/bin:/bin", cargo_home.join("bin").display(), shim_dir.display()),
+                )
+                .env("CARGO_HOME", &cargo_home)
+                .env("FAKE_CARGO_LOG", &log)
+                .env("COE_UNDER_TEST", assert_cmd::cargo::cargo_bin("coe"))
+                .env("GITHUB_STEP_SUMMARY", &summary);
+            if let Some(vars) = step["env"].as_mapping() {
+                for (key, value) in vars {
+                    cmd.env(key.as_str().unwrap(), expand(value.as_str().unwrap()));
+                }
+            }
+            let out = cmd.output().unwrap();
+            transcript.push_str(&env.transcript(&out));
+            last_code = out.status.code();
+            if last_code != Some(0) {
+                break;
+            }
+        }
+        assert_eq!(last_code, Some(expected), "{fixture_name}: {transcript}");
+        let installed = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(
+            installed.lines().collect::<Vec<_>>(),
+            ["install", "--locked", "--path", root.to_str().unwrap()]
+        );
+        let job_summary = std::fs::read_to_string(&summary).unwrap();
+        assert!(job_summary.starts_with("## coe check\n"), "{job_summary}");
+        if expected == 1 {
+            assert!(transcript.contains("::error file=coes/"), "{transcript}");
+            assert!(job_summary.contains("### Errors"), "{job_summary}");
+        }
+    }
+
+    // What the stand-in skipped: the lock file and the package at that path resolve
+    // offline (`--locked` would refuse a stale Cargo.lock), and it builds a `coe` binary.
+    let metadata = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--locked", "--offline", "--format-version", "1", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(metadata.status.success(), "{}", String::from_utf8_lossy(&metadata.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    let root_id = metadata["resolve"]["root"].as_str().unwrap();
+    let package = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"].as_str() == Some(root_id))
+        .unwrap();
+    assert!(package["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == "coe" && t["kind"][0] == "bin"));
+}
+
+#[test]
+fn pre_commit_hooks_pass_the_staged_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
     let hooks: Vec<serde_yaml::Value> =
         serde_yaml::from_str(&read(".pre-commit-hooks.yaml")).unwrap();
     let ids: Vec<&str> = hooks.iter().filter_map(|h| h["id"].as_str()).collect();
@@ -479,13 +604,41 @@ fn ci_templates_run_coe_check() {
     assert!(hooks
         .iter()
         .all(|h| h["entry"].as_str() == Some("coe check")));
+    assert_eq!(hooks[0]["pass_filenames"].as_bool(), Some(true));
 
     let config: serde_yaml::Value =
         serde_yaml::from_str(&read("templates/pre-commit-hooks.yaml")).unwrap();
-    let hook = &config["repos"][0]["hooks"][0];
-    assert_eq!(hook["entry"].as_str(), Some("coe check"));
+    let repo = &config["repos"][0];
+    assert_eq!(repo["repo"].as_str(), Some("https://github.com/OWNER/coe"));
+    let hook = &repo["hooks"][0];
+    assert_eq!(hook["id"].as_str(), Some("coe-check"), "a hook this repository provides");
+    assert_eq!(hook["pass_filenames"].as_bool(), Some(true));
     // The hook's file pattern matches the COE files `coe new` writes, and nothing else.
     assert_eq!(hook["files"].as_str(), Some(r"^coes/.*\.ya?ml$"));
+
+    // What pre-commit runs: `coe check` with the staged files; only they are parsed.
+    let env = fixture("incomplete");
+    env.write("coes/2026-11-30-broken.yaml", "version: 1\nid: [\n");
+    let (code, text) = run(&env, &["check", "coes/2026-11-24-cdn-errors.yaml"]);
+    assert_eq!(code, Some(0), "the broken file is not parsed: {text}");
+}
+
+#[test]
+fn given_files_find_duplicate_ids_from_file_names() {
+    let env = fixture("valid");
+    let id = "2026-11-22-checkout-latency";
+    env.write(
+        "coes/2026-11-23-copy.yaml",
+        complete_coe(id, "2026-11-22T09:58:00Z").replace("PD-48213", "PD-1"),
+    );
+    let (code, text) = run(&env, &["check", "coes/2026-11-23-copy.yaml"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "error[duplicate-id]: the id `{id}` is also used by coes/{id}.yaml"
+        )),
+        "{text}"
+    );
 }
 
 /// Every rule has a fixture, `tests/fixtures/check/<rule>/`, on which `coe check` reports

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod actions;
+mod approve;
 mod bad_input;
 mod cache;
 mod check;
