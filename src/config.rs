@@ -134,20 +134,32 @@ pub enum DueDays {
 
 impl<'de> Deserialize<'de> for DueDays {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            All(u32),
-            BySeverity(BTreeMap<String, u32>),
+        struct Shape;
+        impl<'de> serde::de::Visitor<'de> for Shape {
+            type Value = DueDays;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number of days (14) or days per severity ({SEV1: 7, default: 30})")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, days: u64) -> Result<DueDays, E> {
+                u32::try_from(days)
+                    .map(DueDays::All)
+                    .map_err(|_| E::custom(format!("{days} days is too many")))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, days: i64) -> Result<DueDays, E> {
+                let days = u64::try_from(days)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(days), &self))?;
+                self.visit_u64(days)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DueDays, A::Error> {
+                BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(DueDays::BySeverity)
+            }
         }
-        match Shape::deserialize(d) {
-            Ok(Shape::All(n)) => Ok(DueDays::All(n)),
-            Ok(Shape::BySeverity(map)) => Ok(DueDays::BySeverity(map)),
-            Err(_) => Err(serde::de::Error::custom(
-                "`due_days` must be a number of days (14) or days per severity \
-                 ({SEV1: 7, default: 30})",
-            )),
-        }
+        d.deserialize_any(Shape)
     }
 }
 

@@ -79,7 +79,11 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
             "{} needs {} before it can be closed (a {} COE, `approvals` in .coe.yaml); it \
              has {}: {missing} missing",
             repo.relative(&path).display(),
-            plural(usize::try_from(needed).unwrap_or(0), "approval", "approvals"),
+            plural(
+                usize::try_from(needed).unwrap_or(0),
+                "approval",
+                "approvals"
+            ),
             coe.severity,
             coe.counted_approvals(&repo.config),
         ))

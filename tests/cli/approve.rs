@@ -10,11 +10,12 @@ const ID: &str = "2026-11-22-checkout";
 /// Jane Doe, with a comment a person added.
 fn env_with_policy(extra: &str) -> TestEnv {
     let env = TestEnv::new();
-    env.write(".coe.yaml", format!("approvals: {{SEV1: 2, SEV2: 1}}\n{extra}"));
-    let text = complete_coe(ID, "2026-11-22T09:58:00Z").replace(
-        "lessons:\n",
-        "lessons: # agreed in the review meeting\n",
+    env.write(
+        ".coe.yaml",
+        format!("approvals: {{SEV1: 2, SEV2: 1}}\n{extra}"),
     );
+    let text = complete_coe(ID, "2026-11-22T09:58:00Z")
+        .replace("lessons:\n", "lessons: # agreed in the review meeting\n");
     env.write(&format!("coes/{ID}.yaml"), text);
     env.git(&["add", "-A"]);
     env.git(&["commit", "-qm", "add the COE"]);
@@ -48,21 +49,33 @@ fn close_waits_for_approval_and_approve_commits_a_minimal_diff() {
     assert_eq!(
         added,
         [
-            "+",
             "+review:",
             "+  approvals:",
             "+    - by: Test Author",
-            "+      on: 2026-11-25"
+            "+      on: \"2026-11-25\""
         ],
         "{diff}"
     );
-    assert!(!diff.lines().any(|l| l.starts_with('-') && !l.starts_with("---")), "{diff}");
-    assert!(diff.starts_with("coe: approve 2026-11-22-checkout (Test Author)\n"), "{diff}");
-    assert!(env.read(&rel).contains("lessons: # agreed in the review meeting\n"));
+    assert!(
+        !diff
+            .lines()
+            .any(|l| l.starts_with('-') && !l.starts_with("---")),
+        "{diff}"
+    );
+    assert!(
+        diff.starts_with("coe: approve 2026-11-22-checkout (Test Author)\n"),
+        "{diff}"
+    );
+    assert!(env
+        .read(&rel)
+        .contains("lessons: # agreed in the review meeting\n"));
 
     let (code, again) = run(&env, &["approve", ID]);
     assert_eq!(code, 0, "{again}");
-    assert!(again.contains("Test Author has already approved"), "{again}");
+    assert!(
+        again.contains("Test Author has already approved"),
+        "{again}"
+    );
 
     let (code, closed) = run(&env, &["close", ID]);
     assert_eq!(code, 0, "{closed}");
@@ -77,7 +90,10 @@ fn the_leader_cannot_approve_their_own_coe_unless_allowed() {
     env.git(&["config", "user.name", "Jane Doe"]);
     let (code, text) = run(&env, &["approve", ID]);
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("Jane Doe leads 2026-11-22-checkout, so cannot approve it"), "{text}");
+    assert!(
+        text.contains("Jane Doe leads 2026-11-22-checkout, so cannot approve it"),
+        "{text}"
+    );
 
     let env = env_with_policy("allow_self_approval: true\n");
     env.git(&["config", "user.name", "Jane Doe"]);
@@ -91,7 +107,10 @@ fn the_leader_cannot_approve_their_own_coe_unless_allowed() {
 fn check_flags_a_closed_coe_without_its_approvals() {
     let env = env_with_policy("");
     let rel = format!("coes/{ID}.yaml");
-    env.write(&rel, env.read(&rel).replace("status: review", "status: closed"));
+    env.write(
+        &rel,
+        env.read(&rel).replace("status: review", "status: closed"),
+    );
     let (code, text) = run(&env, &["check"]);
     assert_eq!(code, 1, "{text}");
     assert!(
@@ -117,7 +136,10 @@ fn due_days_per_severity() {
     for (id, severity) in [("2026-11-15-sev1", "SEV1"), ("2026-11-15-sev3", "SEV3")] {
         let text = complete_coe(id, "2026-11-15T09:58:00Z")
             .replace("severity: SEV2", &format!("severity: {severity}"))
-            .replace("incident_ref: PD-48213", &format!("incident_ref: PD-{severity}"))
+            .replace(
+                "incident_ref: PD-48213",
+                &format!("incident_ref: PD-{severity}"),
+            )
             .replace(
                 "lessons:\n  - Global config pushes skip the canary stage.\n",
                 "lessons: []\n",

@@ -259,7 +259,7 @@ fn json_findings_decode() {
                 message: "corrective action CA-1 is 10 days late: due on 2026-11-15 and still \
                           open (owner team-platform)"
                     .into(),
-                field: Some("corrective_actions[0].due".into()),
+                field: Some("CA-1.due".into()),
                 line: Some(64),
             },
             JsonFinding {
@@ -270,7 +270,7 @@ fn json_findings_decode() {
                 message: "corrective action CA-2 is 1 day late: due on 2026-11-24 and still \
                           open (owner team-queues)"
                     .into(),
-                field: Some("corrective_actions[1].due".into()),
+                field: Some("CA-2.due".into()),
                 line: Some(70),
             },
         ]
@@ -479,7 +479,10 @@ fn the_workflow_template_runs_the_action_locally() {
         steps.iter().all(|s| s["run"].is_null()),
         "every command runs inside the action"
     );
-    let coe_step = steps.iter().find(|s| s["uses"].as_str() == Some("OWNER/coe@COMMIT")).unwrap();
+    let coe_step = steps
+        .iter()
+        .find(|s| s["uses"].as_str() == Some("OWNER/coe@COMMIT"))
+        .unwrap();
     let action: serde_yaml::Value = serde_yaml::from_str(&read("action.yml")).unwrap();
     assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
 
@@ -513,32 +516,52 @@ fn the_workflow_template_runs_the_action_locally() {
                 .filter(|v| !v.is_empty() || name != "args")
                 .map(String::from)
                 .unwrap_or_else(|| {
-                    action["inputs"][name]["default"].as_str().unwrap().to_string()
+                    action["inputs"][name]["default"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
                 })
         };
         let expand = |value: &str| -> String {
             let mut out = value.replace("${{ github.action_path }}", &root.display().to_string());
             for name in ["args", "working-directory"] {
-                let with = if name == "args" { extra_args.to_string() } else { input(name) };
+                let with = if name == "args" {
+                    extra_args.to_string()
+                } else {
+                    input(name)
+                };
                 out = out.replace(&format!("${{{{ inputs.{name} }}}}"), &with);
             }
-            assert!(!out.contains("${{"), "an expression the test does not know: {out}");
+            assert!(
+                !out.contains("${{"),
+                "an expression the test does not know: {out}"
+            );
             out
         };
         let mut last_code = None;
         let mut transcript = String::new();
         for step in action["runs"]["steps"].as_sequence().unwrap() {
             let script = step["run"].as_str().unwrap();
-            assert!(!script.contains("${{"), "expressions go through env, not into scripts");
+            assert!(
+                !script.contains("${{"),
+                "expressions go through env, not into scripts"
+            );
             assert_eq!(step["shell"].as_str(), Some("bash"));
             let mut cmd = std::process::Command::new("bash");
             cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script]);
             crate::common::hermetic(&mut cmd, &env.root);
-            let dir = step["working-directory"].as_str().map(expand).unwrap_or(".".into());
+            let dir = step["working-directory"]
+                .as_str()
+                .map(expand)
+                .unwrap_or(".".into());
             cmd.current_dir(env.root.join(dir))
                 .env(
                     "PATH",
-                    format!("{}:{}:/usr/bin:/bin", cargo_home.join("bin").display(), shim_dir.display()),
+                    format!(
+                        "{}:{}:/usr/bin:/bin",
+                        cargo_home.join("bin").display(),
+                        shim_dir.display()
+                    ),
                 )
                 .env("CARGO_HOME", &cargo_home)
                 .env("FAKE_CARGO_LOG", &log)
@@ -565,7 +588,7 @@ fn the_workflow_template_runs_the_action_locally() {
         let job_summary = std::fs::read_to_string(&summary).unwrap();
         assert!(job_summary.starts_with("## coe check\n"), "{job_summary}");
         if expected == 1 {
-            assert!(transcript.contains("::error file=coes/"), "{transcript}");
+            assert!(transcript.contains("::error file="), "{transcript}");
             assert!(job_summary.contains("### Errors"), "{job_summary}");
         }
     }
@@ -573,11 +596,22 @@ fn the_workflow_template_runs_the_action_locally() {
     // What the stand-in skipped: the lock file and the package at that path resolve
     // offline (`--locked` would refuse a stale Cargo.lock), and it builds a `coe` binary.
     let metadata = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--locked", "--offline", "--format-version", "1", "--manifest-path"])
+        .args([
+            "metadata",
+            "--locked",
+            "--offline",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
         .arg(root.join("Cargo.toml"))
         .output()
         .unwrap();
-    assert!(metadata.status.success(), "{}", String::from_utf8_lossy(&metadata.stderr));
+    assert!(
+        metadata.status.success(),
+        "{}",
+        String::from_utf8_lossy(&metadata.stderr)
+    );
     let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
     let root_id = metadata["resolve"]["root"].as_str().unwrap();
     let package = metadata["packages"]
@@ -611,7 +645,11 @@ fn pre_commit_hooks_pass_the_staged_files() {
     let repo = &config["repos"][0];
     assert_eq!(repo["repo"].as_str(), Some("https://github.com/OWNER/coe"));
     let hook = &repo["hooks"][0];
-    assert_eq!(hook["id"].as_str(), Some("coe-check"), "a hook this repository provides");
+    assert_eq!(
+        hook["id"].as_str(),
+        Some("coe-check"),
+        "a hook this repository provides"
+    );
     assert_eq!(hook["pass_filenames"].as_bool(), Some(true));
     // The hook's file pattern matches the COE files `coe new` writes, and nothing else.
     assert_eq!(hook["files"].as_str(), Some(r"^coes/.*\.ya?ml$"));
@@ -669,4 +707,87 @@ fn every_rule_has_a_fixture_that_triggers_it() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// A large repository (many COEs with overdue actions and blame, a few broken ones): the
+/// default output stays short, with the same exit code and exactly the same errors as
+/// `--all-findings`, errors first; JSON always has every finding.
+#[test]
+fn repeated_warnings_collapse_and_the_errors_stay_the_same() {
+    let env = TestEnv::new();
+    for i in 0..400 {
+        let id = format!("2026-10-01-incident-{i}");
+        let mut text = complete_coe(&id, "2026-10-01T09:58:00Z")
+            .replace("PD-48213", &format!("PD-{i}"))
+            .replace("due: \"2026-12-15\"", "due: \"2026-11-01\"");
+        if i % 3 == 0 {
+            text = text.replace("Latency alarm fired", "Human error by the on-call engineer");
+        }
+        if i % 50 == 7 {
+            text = text.replace(
+                "lessons:\n  - Global config pushes skip the canary stage.\n",
+                "lessons: []\n",
+            );
+        }
+        env.write(&format!("coes/{id}.yaml"), text);
+    }
+    let out = |args: &[&str]| {
+        let out = env.coe(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, short, short_err) = out(&["check"]);
+    let (all_code, all, _) = out(&["check", "--all-findings"]);
+    assert_eq!((code, all_code), (Some(1), Some(1)));
+    let lines = short.lines().count() + short_err.lines().count();
+    assert!(lines < 40, "{lines} lines:\n{short}{short_err}");
+    assert!(
+        all.lines().count() > 500,
+        "every finding with --all-findings"
+    );
+    let errors = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.contains(": error["))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(errors(&short), errors(&all));
+    assert_eq!(errors(&short).len(), 8);
+    // Errors first: every error line comes before the first warning.
+    let first_warning = short.lines().position(|l| l.contains("warning[")).unwrap();
+    assert!(short
+        .lines()
+        .take(first_warning)
+        .all(|l| l.contains("error[")));
+    assert!(
+        short.contains(
+            "warning[overdue-action]: 400 findings in 400 files (coes/2026-10-01-incident-0.yaml:"
+        ),
+        "{short}"
+    );
+    assert!(
+        short_err.contains("warnings by rule: blame 134, overdue-action 400"),
+        "{short_err}"
+    );
+    let (_, json, _) = out(&["check", "--format", "json"]);
+    let findings: Vec<JsonFinding> = serde_json::from_str(&json).unwrap();
+    assert_eq!(findings.len(), 8 + 134 + 400);
+    // GitHub: the same collapsing, errors before warnings, one annotation per collapsed rule.
+    let (code, github, _) = out(&["check", "--format", "github"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        github.lines().filter(|l| l.starts_with("::error ")).count(),
+        8
+    );
+    assert_eq!(
+        github
+            .lines()
+            .filter(|l| l.starts_with("::warning "))
+            .count(),
+        2
+    );
+    assert!(github.lines().take(8).all(|l| l.starts_with("::error ")));
 }

@@ -90,7 +90,12 @@ fn round_trip(
     let env = repo(covered);
     add_coe(
         &env,
-        ("2026-11-20-stale-ref", "2026-11-20T09:00:00Z", "999999", true),
+        (
+            "2026-11-20-stale-ref",
+            "2026-11-20T09:00:00Z",
+            "999999",
+            true,
+        ),
     );
     env.write(file, fixture(file));
     let (code, findings) = gate(&env, file);
@@ -108,7 +113,10 @@ fn round_trip(
         .filter(|f| f.rule == "missing-coe")
         .all(|f| f.file == file && f.line.is_some()));
 
-    let out = env.coe(&["check", "--incidents", file, "-v"]).output().unwrap();
+    let out = env
+        .coe(&["check", "--incidents", file, "-v"])
+        .output()
+        .unwrap();
     let transcript = env.transcript(&out);
 
     for fix in fixes {
@@ -130,7 +138,12 @@ fn pagerduty() {
         ],
         &["#4215"],
         &["#4230"],
-        &[("2026-11-05-webhooks", "2026-11-05T09:00:00Z", "PD-4215", true)],
+        &[(
+            "2026-11-05-webhooks",
+            "2026-11-05T09:00:00Z",
+            "PD-4215",
+            true,
+        )],
     );
     insta::assert_snapshot!(text);
 }
@@ -140,13 +153,28 @@ fn incident_io() {
     let text = round_trip(
         "incident-io.json",
         &[
-            ("2026-11-02-checkout", "2026-11-02T09:00:00Z", "INC-101", true),
-            ("2026-11-07-search", "2026-11-07T09:00:00Z", "inc-108", false),
+            (
+                "2026-11-02-checkout",
+                "2026-11-02T09:00:00Z",
+                "INC-101",
+                true,
+            ),
+            (
+                "2026-11-07-search",
+                "2026-11-07T09:00:00Z",
+                "inc-108",
+                false,
+            ),
         ],
         &["INC-102", "INC-108"],
         &["INC-103"],
         &[
-            ("2026-11-05-webhooks", "2026-11-05T09:00:00Z", "INC-102", true),
+            (
+                "2026-11-05-webhooks",
+                "2026-11-05T09:00:00Z",
+                "INC-102",
+                true,
+            ),
             ("2026-11-07-search", "2026-11-07T09:00:00Z", "inc-108", true),
         ],
     );
@@ -181,10 +209,20 @@ fn github_issues() {
 fn jira() {
     let text = round_trip(
         "jira.csv",
-        &[("2026-11-02-checkout", "2026-11-02T09:00:00Z", "ops-12", true)],
+        &[(
+            "2026-11-02-checkout",
+            "2026-11-02T09:00:00Z",
+            "ops-12",
+            true,
+        )],
         &["OPS-15"],
         &["OPS-19"],
-        &[("2026-11-05-webhooks", "2026-11-05T09:00:00Z", "OPS-15", true)],
+        &[(
+            "2026-11-05-webhooks",
+            "2026-11-05T09:00:00Z",
+            "OPS-15",
+            true,
+        )],
     );
     insta::assert_snapshot!(text);
 }
@@ -204,9 +242,18 @@ fn malformed_exports_exit_2_naming_the_record() {
     env.write("gh.json", gh);
     let jira = fixture("jira.csv").replacen(",OPS-15,", ",,", 1);
     env.write("jira.csv", jira);
-    env.write("short.csv", "Summary,Issue key,Priority,Created\nx,OPS-1,High\n");
-    env.write("unknown.json", "{\"data\": [{\"key\": \"OPS-1\"}], \"total\": 1}\n");
-    env.write("objects.json", "[{\"key\": \"OPS-1\", \"priority\": \"High\"}]\n");
+    env.write(
+        "short.csv",
+        "Summary,Issue key,Priority,Created\nx,OPS-1,High\n",
+    );
+    env.write(
+        "unknown.json",
+        "{\"data\": [{\"key\": \"OPS-1\"}], \"total\": 1}\n",
+    );
+    env.write(
+        "objects.json",
+        "[{\"key\": \"OPS-1\", \"priority\": \"High\"}]\n",
+    );
     env.write("truncated.json", fixture("pagerduty.json").split_at(900).0);
     env.write("not-json.json", "PD-1\nPD-2\n");
     let mut transcript = String::new();
@@ -230,7 +277,10 @@ fn malformed_exports_exit_2_naming_the_record() {
         let out = env.coe(&args).output().unwrap();
         let text = env.transcript(&out);
         assert_eq!(out.status.code(), Some(2), "{text}");
-        assert!(out.stdout.is_empty(), "nothing half-checked on stdout: {text}");
+        assert!(
+            out.stdout.is_empty(),
+            "nothing half-checked on stdout: {text}"
+        );
         transcript.push_str(&format!("$ coe {}\n{text}\n", args.join(" ")));
     }
     insta::assert_snapshot!(transcript);
@@ -242,11 +292,23 @@ fn a_named_format_overrides_recognition() {
     // A list whose first line happens to look like a header is still a list.
     env.write("refs.txt", "id\nPD-1\n");
     let out = env
-        .coe(&["check", "--incidents", "refs.txt", "--incidents-format", "lines"])
+        .coe(&[
+            "check",
+            "--incidents",
+            "refs.txt",
+            "--incidents-format",
+            "lines",
+        ])
         .output()
         .unwrap();
     let text = env.transcript(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("refs.txt:1: error[missing-coe]: incident id has no COE"), "{text}");
-    assert!(text.contains("refs.txt:2: error[missing-coe]: incident PD-1 has no COE"), "{text}");
+    assert!(
+        text.contains("refs.txt:1: error[missing-coe]: incident id has no COE"),
+        "{text}"
+    );
+    assert!(
+        text.contains("refs.txt:2: error[missing-coe]: incident PD-1 has no COE"),
+        "{text}"
+    );
 }

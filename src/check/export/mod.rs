@@ -345,7 +345,7 @@ fn decode<T: DeserializeOwned>(raw: &RawValue, index: usize, line: usize) -> Res
 fn day_of(text: &str) -> Option<Date> {
     let text = text.trim();
     if let Ok(at) = text.parse::<jiff::Timestamp>() {
-        return Some(at.to_zoned(jiff::tz::TimeZone::UTC).date());
+        return Some(at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
     }
     if let Ok(date) = text.parse::<Date>() {
         return Some(date);
