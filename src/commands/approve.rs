@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
     }
     let rel = repo.relative(&path).display().to_string();
     if coe.is_led_by(&by) && !repo.config.allow_self_approval {
-        return Err(UserError::new(format!(
+        return Err(UserError::findings(format!(
             "{by} leads {}, so cannot approve it: a COE is approved by someone who did not \
              write it",
             coe.id
@@ -48,7 +48,6 @@ pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
         .hint(
             "ask a reviewer to run `coe approve`, or set `allow_self_approval: true` in .coe.yaml",
         )
-        .code(1)
         .into());
     }
     if coe

@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
     let missing = coe.approvals_missing(&repo.config);
     if missing > 0 && coe.status != Status::Closed {
         let needed = repo.config.approvals_for(&coe.severity);
-        return Err(UserError::new(format!(
+        return Err(UserError::findings(format!(
             "{} needs {} before it can be closed (a {} COE, `approvals` in .coe.yaml); it \
              has {}: {missing} missing",
             repo.relative(&path).display(),
@@ -96,7 +96,6 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
                 " (the leader's own approval does not count)"
             }
         ))
-        .code(1)
         .into());
     }
     if coe.status == Status::Closed {
