@@ -608,9 +608,13 @@ fn approvals(coe: &Coe, config: &Config, issues: &mut Vec<Issue>) {
         Severity::Error,
         Some(field),
         format!(
-            "the COE is closed with {} of the {needed} a {} COE needs ({} missing{}); \
+            "the COE is closed with {have} of the {} a {} COE needs ({} missing{}); \
              reviewers approve with `coe approve {}`",
-            plural(have, "approval", "approvals"),
+            plural(
+                usize::try_from(needed).unwrap_or(0),
+                "approval",
+                "approvals"
+            ),
             coe.severity,
             missing,
             if config.allow_self_approval {

@@ -115,8 +115,8 @@ fn check_flags_a_closed_coe_without_its_approvals() {
     assert_eq!(code, 1, "{text}");
     assert!(
         text.contains(
-            "coes/2026-11-22-checkout.yaml:4: error[approvals]: the COE is closed with 0 \
-             approvals of the 1 a SEV2 COE needs (1 missing; the leader's own approval does \
+            "coes/2026-11-22-checkout.yaml:4: error[approvals]: the COE is closed with 0 of \
+             the 1 approval a SEV2 COE needs (1 missing; the leader's own approval does \
              not count); reviewers approve with `coe approve 2026-11-22-checkout` (status)"
         ),
         "{text}"

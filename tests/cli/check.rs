@@ -164,6 +164,44 @@ fn done_date() {
 }
 
 #[test]
+fn remediation() {
+    assert_eq!(check_fixture("remediation", &[]), 0, "a warning");
+}
+
+#[test]
+fn prevention() {
+    assert_eq!(check_fixture("prevention", &[]), 0, "a warning");
+}
+
+#[test]
+fn approvals() {
+    assert_eq!(check_fixture("approvals", &[]), 1);
+}
+
+#[test]
+fn duplicate_incident_ref() {
+    assert_eq!(check_fixture("duplicate-incident-ref", &[]), 1);
+}
+
+#[test]
+fn incident_severity() {
+    assert_eq!(
+        check_fixture("incident-severity", &["--incidents", "incidents.txt"]),
+        0,
+        "a warning: the incident has its COE"
+    );
+}
+
+#[test]
+fn unlisted_incident() {
+    assert_eq!(
+        check_fixture("unlisted-incident", &["--incidents", "incidents.txt"]),
+        1,
+        "the note, and the listed incident without a COE"
+    );
+}
+
+#[test]
 fn missing_coe_from_a_line_list() {
     assert_eq!(
         check_fixture("missing-coe", &["--incidents", "incidents.txt"]),
