@@ -114,21 +114,41 @@ pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let message = format!("coe: {action_id} of {} {what}", file.coe.id);
-    let edit = file.edit(&repo, &new)?;
-    if args.dry_run {
-        ui::out(&edit.diff(&repo)?)?;
+    let status = format!(
+        "{} ({action_id} {what})",
+        repo.relative(&file.path).display()
+    );
+    write_and_commit(
+        ctx,
+        &repo,
+        &file,
+        &new,
+        args.dry_run,
+        ("Updated", &status),
+        &message,
+    )
+}
+
+/// Writes the changed COE (or, with `--dry-run`, prints the diff), tells the user with
+/// `status` (verb and text) and commits the file with `message`, naming hand edits.
+fn write_and_commit(
+    ctx: &Context,
+    repo: &Repo,
+    file: &CoeFile,
+    new: &Coe,
+    dry_run: bool,
+    (verb, status): (&str, &str),
+    message: &str,
+) -> Result<ExitCode> {
+    let edit = file.edit(repo, new)?;
+    if dry_run {
+        ui::out(&edit.diff(repo)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let hand_edits = ctx.uncommitted_edits(&repo, &file.path)?;
+    let hand_edits = ctx.uncommitted_edits(repo, &file.path)?;
     edit.write()?;
-    ui::status(
-        "Updated",
-        format!(
-            "{} ({action_id} {what})",
-            repo.relative(&file.path).display()
-        ),
-    );
-    ctx.commit_change(&repo, &file.path, &message, hand_edits)?;
+    ui::status(verb, status);
+    ctx.commit_change(repo, &file.path, message, hand_edits)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -160,20 +180,17 @@ pub fn run_link(ctx: &Context, args: LinkArgs) -> Result<ExitCode> {
     }
     let mut new = file.coe.clone();
     new.corrective_actions[index].link = Some(link.clone());
-    let edit = file.edit(&repo, &new)?;
-    if args.dry_run {
-        ui::out(&edit.diff(&repo)?)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let hand_edits = ctx.uncommitted_edits(&repo, &file.path)?;
-    edit.write()?;
-    ui::status(
-        "Linked",
-        format!("{action_id} of {} to {link}", file.coe.id),
-    );
+    let status = format!("{action_id} of {} to {link}", file.coe.id);
     let message = format!("coe: link {action_id} of {} to {link}", file.coe.id);
-    ctx.commit_change(&repo, &file.path, &message, hand_edits)?;
-    Ok(ExitCode::SUCCESS)
+    write_and_commit(
+        ctx,
+        &repo,
+        &file,
+        &new,
+        args.dry_run,
+        ("Linked", &status),
+        &message,
+    )
 }
 
 /// A COE file as read: its path, text and the COE it parses to.
