@@ -633,6 +633,18 @@ fn the_workflow_template_runs_the_action_locally() {
 
     // What the stand-in skipped: the lock file and the package at that path resolve
     // offline (`--locked` would refuse a stale Cargo.lock), and it builds a `coe` binary.
+    // Only this platform's packages are asked for: they are what building the tests has
+    // already downloaded, so the test holds on a machine with a brand-new cargo cache
+    // (without `--filter-platform`, cargo wants Windows-only crates too).
+    let rustc = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
+        .arg("-vV")
+        .output()
+        .unwrap();
+    let host = String::from_utf8(rustc.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        .unwrap();
     let metadata = std::process::Command::new(env!("CARGO"))
         .args([
             "metadata",
@@ -640,6 +652,8 @@ fn the_workflow_template_runs_the_action_locally() {
             "--offline",
             "--format-version",
             "1",
+            "--filter-platform",
+            &host,
             "--manifest-path",
         ])
         .arg(root.join("Cargo.toml"))
