@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     let dir = std::env::args_os()
         .nth(1)
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    let repo = match coe::config::Repo::discover(&dir) {
+    let repo = match coe::model::policy::Repo::discover(&dir) {
         Ok(repo) => repo,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -32,11 +32,14 @@ fn main() -> ExitCode {
         .iter()
         .filter_map(|f| coe::store::read_text(f).ok())
         .collect();
-    let coes: Vec<coe::coe::Coe> = texts
+    let coes: Vec<coe::model::coe::Coe> = texts
         .iter()
-        .filter_map(|t| coe::format::parse(t).ok())
+        .filter_map(|t| coe::store::format::parse(t).ok())
         .collect();
-    let encoded: Vec<Vec<u8>> = coes.iter().filter_map(coe::cache::encode_coe).collect();
+    let encoded: Vec<Vec<u8>> = coes
+        .iter()
+        .filter_map(coe::store::cache::encode_coe)
+        .collect();
     let time = |f: &dyn Fn() -> usize| -> f64 {
         median(
             (0..5)
@@ -51,16 +54,20 @@ fn main() -> ExitCode {
     let yaml = time(&|| {
         texts
             .iter()
-            .filter(|t| coe::format::parse(t).is_ok())
+            .filter(|t| coe::store::format::parse(t).is_ok())
             .count()
     });
     let json = time(&|| {
         encoded
             .iter()
-            .filter(|b| coe::cache::decode_coe(b).is_some())
+            .filter(|b| coe::store::cache::decode_coe(b).is_some())
             .count()
     });
-    let encode = time(&|| coes.iter().filter_map(coe::cache::encode_coe).count());
+    let encode = time(&|| {
+        coes.iter()
+            .filter_map(coe::store::cache::encode_coe)
+            .count()
+    });
     let yaml_bytes: usize = texts.iter().map(String::len).sum();
     let json_bytes: usize = encoded.iter().map(Vec::len).sum();
     println!(

@@ -25,11 +25,11 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use coe::coe::{
+use coe::model::coe::{
     add_days, slugify, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Impact,
     Implications, Incident, RootCause, Stamp, Status, TimelineEntry, WhatHappened, FORMAT_VERSION,
 };
-use coe::config::Config;
+use coe::model::policy::Config;
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
 use rayon::prelude::*;
@@ -101,12 +101,12 @@ fn run_one(args: &Args) -> Result<()> {
     std::fs::create_dir_all(&coe_dir)
         .with_context(|| format!("creating directory {}", coe_dir.display()))?;
     let config_text = coe::commands::init::config_text(&config.dir);
-    std::fs::write(args.out.join(coe::config::CONFIG_FILE), config_text)
+    std::fs::write(args.out.join(coe::model::policy::CONFIG_FILE), config_text)
         .with_context(|| format!("writing {}/.coe.yaml", args.out.display()))?;
     let bytes: usize = coes
         .par_iter()
         .map(|coe| -> Result<usize> {
-            let text = coe::format::to_yaml(coe);
+            let text = coe::store::format::to_yaml(coe);
             let path = coe_dir.join(format!("{}.yaml", coe.id));
             std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
             Ok(text.len())
@@ -1304,7 +1304,7 @@ mod tests {
         let yaml = |seed| -> Vec<String> {
             generate(&args(200, seed), &config)
                 .iter()
-                .map(coe::format::to_yaml)
+                .map(coe::store::format::to_yaml)
                 .collect()
         };
         assert_eq!(yaml(7), yaml(7));
@@ -1320,12 +1320,13 @@ mod tests {
         let mut bytes = 0;
         for coe in &coes {
             assert!(ids.insert(coe.id.clone()), "duplicate id {}", coe.id);
-            assert_eq!(coe::coe::id_problem(&coe.id), None);
-            let text = coe::format::to_yaml(coe);
+            assert_eq!(coe::model::coe::id_problem(&coe.id), None);
+            let text = coe::store::format::to_yaml(coe);
             bytes += text.len();
-            let back = coe::format::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", coe.id));
+            let back =
+                coe::store::format::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", coe.id));
             assert_eq!(&back, coe);
-            assert_eq!(coe::format::to_yaml(&back), text, "{}", coe.id);
+            assert_eq!(coe::store::format::to_yaml(&back), text, "{}", coe.id);
             assert!(config.severities.contains(&coe.severity));
             assert!(coe.incident.started.date() < today);
             let times: Vec<_> = [
@@ -1389,7 +1390,7 @@ mod tests {
         });
         let with_overdue = count(&|c| c.corrective_actions.iter().any(|ca| ca.is_overdue(today)));
         let blamed = count(&|c| {
-            let text = coe::format::to_yaml(c).to_lowercase();
+            let text = coe::store::format::to_yaml(c).to_lowercase();
             config.blame_terms.iter().any(|t| text.contains(t.as_str()))
         });
         assert!(closed > coes.len() / 2, "{closed} closed");

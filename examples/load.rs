@@ -19,7 +19,8 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut loaded = Vec::new();
     for dir in &dirs {
-        let result = coe::config::Repo::discover(dir).and_then(|repo| coe::store::load_all(&repo));
+        let result =
+            coe::model::policy::Repo::discover(dir).and_then(|repo| coe::store::load_all(&repo));
         match result {
             Ok(more) => loaded.extend(more),
             Err(e) => {
@@ -32,7 +33,7 @@ fn main() -> ExitCode {
     let failed: Vec<_> = loaded.iter().filter(|l| l.result.is_err()).collect();
     eprintln!(
         "Loaded {} in {:.1} ms; {} could not be parsed.",
-        coe::coe::plural(loaded.len(), "COE", "COEs"),
+        coe::model::coe::plural(loaded.len(), "COE", "COEs"),
         elapsed.as_secs_f64() * 1000.0,
         failed.len()
     );

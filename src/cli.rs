@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::commands;
-use crate::ui::ColorChoice;
+use crate::output::ui::ColorChoice;
 
 // The `after_help` blocks of `coe --help`, also rendered as sections of the man page
 // (`coe man`): a heading line ending in `:`, then indented lines shown verbatim.

@@ -107,7 +107,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
             .find_map(|e| e.downcast_ref::<UserError>())
             .and_then(|u| u.hint.as_deref()),
     };
-    crate::ui::error(&message, &causes, hint);
+    crate::output::ui::error(&message, &causes, hint);
     status.into()
 }
 

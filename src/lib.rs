@@ -9,31 +9,17 @@
 //! `config`, `format`, `store`, `check`, `commands`); the rest is `pub(crate)`, so rustc
 //! reports dead code and refactors stay inside the crate.
 
-pub mod cache;
 pub mod check;
 pub(crate) mod cli;
-pub mod coe;
 pub mod commands;
-pub mod config;
-pub(crate) mod editor;
 pub(crate) mod error;
 pub(crate) mod exit_codes;
-pub mod format;
-pub(crate) mod git;
-pub(crate) mod interview;
-pub(crate) mod markdown;
-pub(crate) mod progress;
-pub(crate) mod prompt;
-pub(crate) mod questions;
+pub(crate) mod input;
+pub mod model;
+pub(crate) mod output;
 pub(crate) mod report;
-pub(crate) mod sources;
 pub mod store;
-pub(crate) mod templates;
-pub(crate) mod timeline_import;
-pub(crate) mod times;
-pub(crate) mod tracker;
-pub(crate) mod ui;
-pub(crate) mod yaml_edit;
+pub(crate) mod vendors;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -52,7 +38,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             };
         }
     };
-    ui::configure(cli.color, cli.quiet);
+    output::ui::configure(cli.color, cli.quiet);
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => error::report(&err),

@@ -5,9 +5,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(coe) = coe::format::parse(text) {
-        let yaml = coe::format::to_yaml(&coe);
-        let back = coe::format::parse(&yaml).unwrap_or_else(|e| panic!("written YAML does not parse: {e:?}\n{yaml}"));
+    if let Ok(coe) = coe::store::format::parse(text) {
+        let yaml = coe::store::format::to_yaml(&coe);
+        let back = coe::store::format::parse(&yaml).unwrap_or_else(|e| panic!("written YAML does not parse: {e:?}\n{yaml}"));
         assert_eq!(back, coe, "{yaml}");
     }
 });

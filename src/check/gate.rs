@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::export::{normalize, Export, Incident};
 use super::{shell_word, Finding, Keys, Rule, Severity};
-use crate::coe::{add_days, days_between, plural};
-use crate::config::{Config, DEFAULT_KEY};
+use crate::model::coe::{add_days, days_between, plural};
+use crate::model::policy::{Config, DEFAULT_KEY};
+use crate::vendors::{normalize, Export, Incident};
 
 /// A COE the gate can match: how findings name its file, and its keys.
 #[derive(Debug, Clone, Copy)]
@@ -232,7 +232,7 @@ fn gate_message(
 
 /// How the export names incidents, for the hint on an unlisted `incident_ref`.
 fn example_ids(export: &Export) -> String {
-    use super::export::ExportFormat as F;
+    use crate::vendors::ExportFormat as F;
     match export.format {
         F::Lines | F::Json | F::Csv => "the references it holds".into(),
         F::Pagerduty => "number (`1234`, `#1234`, `PD-1234`), id or URL".into(),
@@ -245,7 +245,7 @@ fn example_ids(export: &Export) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::export::{ExportFormat, Skipped};
+    use crate::vendors::{ExportFormat, Skipped};
 
     fn keys(id: &str, incident_ref: Option<&str>, started: Date, complete: bool) -> Keys {
         Keys {

@@ -5,11 +5,7 @@
 //! to give findings a line number) and [`duplicate_ids`] and [`missing_coes`] look across
 //! files. [`output`] renders findings as text, JSON or GitHub annotations.
 
-pub mod blame;
-pub mod export;
 pub mod gate;
-pub mod incidents;
-pub mod lines;
 pub mod output;
 pub mod rules;
 
@@ -20,10 +16,11 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Repo;
-use crate::{format, store};
+use crate::model::policy::Repo;
+use crate::store;
+use crate::store::format;
 
-use self::lines::LineIndex;
+use crate::store::lines::{self, LineIndex};
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -213,7 +210,11 @@ pub struct Keys {
 
 impl Keys {
     /// The keys of a parsed COE (`text` gives the lines, when at hand).
-    pub fn of(coe: &crate::coe::Coe, config: &crate::config::Config, text: Option<&str>) -> Keys {
+    pub fn of(
+        coe: &crate::model::coe::Coe,
+        config: &crate::model::policy::Config,
+        text: Option<&str>,
+    ) -> Keys {
         Keys {
             id: coe.id.clone(),
             incident_ref: coe
@@ -372,7 +373,7 @@ pub fn duplicate_incident_refs(checked: &[Checked]) -> Vec<Finding> {
     for c in checked {
         if let Some(reference) = c.keys.as_ref().and_then(|k| k.incident_ref.as_deref()) {
             by_ref
-                .entry(export::normalize(reference))
+                .entry(crate::vendors::normalize(reference))
                 .or_default()
                 .push((c, reference));
         }

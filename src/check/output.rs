@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{Counts, Finding, Rule, Severity};
-use crate::coe::plural;
-use crate::ui::{paint, style};
+use crate::model::coe::plural;
+use crate::output::ui::{paint, style};
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -163,7 +163,7 @@ fn severity_style(severity: Severity) -> anstyle::Style {
 
 /// The findings as a pretty-printed JSON array.
 pub fn json(findings: &[Finding]) -> serde_json::Result<String> {
-    crate::ui::json(&findings)
+    crate::output::ui::json(&findings)
 }
 
 /// GitHub Actions workflow commands: `::error file=F,line=L,title=coe RULE::MESSAGE`.

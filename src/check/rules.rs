@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use super::{blame, Rule, Severity};
-use crate::coe::{days_between, is_placeholder, plural, ActionKind, Coe, Status};
-use crate::config::Config;
-use crate::questions;
+use super::{Rule, Severity};
+use crate::model::blame;
+use crate::model::coe::{days_between, is_placeholder, plural, ActionKind, Coe, Status};
+use crate::model::policy::Config;
+use crate::model::questions;
 
 /// A problem with one COE, before it is placed in a file and on a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +86,7 @@ impl<'c> Rules<'c> {
 
 /// `id`: the id is valid; `file-name`: the file is `<id>.yaml`.
 fn identity(coe: &Coe, file_name: &str, issues: &mut Vec<Issue>) {
-    if let Some(problem) = crate::coe::id_problem(&coe.id) {
+    if let Some(problem) = crate::model::coe::id_problem(&coe.id) {
         issues.push(Issue::new(Rule::Id, Severity::Error, Some("id"), problem));
         return;
     }
@@ -359,7 +360,7 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
 /// answer of the seven questions (derived from the questions' table).
 pub fn free_text(coe: &Coe) -> Vec<(String, &str)> {
     let mut texts = vec![("title".to_string(), coe.title.as_str())];
-    texts.extend(crate::questions::free_text(coe));
+    texts.extend(crate::model::questions::free_text(coe));
     texts
 }
 
@@ -393,10 +394,10 @@ fn overdue_actions(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Iss
         let Some(due) = coe.action_due(ca, config) else {
             continue;
         };
-        if ca.status != crate::coe::ActionStatus::Open || due >= today {
+        if ca.status != crate::model::coe::ActionStatus::Open || due >= today {
             continue;
         }
-        let late = crate::coe::days_between(today, due);
+        let late = crate::model::coe::days_between(today, due);
         let due = match ca.due {
             Some(_) => format!("due on {due}"),
             None => format!("due on {due} by action_due_days"),
@@ -428,7 +429,7 @@ fn overdue_actions(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Iss
 /// the right week and can tell when an incident happened again after its fix.
 fn done_dates(coe: &Coe, issues: &mut Vec<Issue>) {
     for (i, ca) in coe.corrective_actions.iter().enumerate() {
-        if ca.status == crate::coe::ActionStatus::Done && ca.done.is_none() {
+        if ca.status == crate::model::coe::ActionStatus::Done && ca.done.is_none() {
             let name = if is_placeholder(&ca.id) {
                 format!("{}", i + 1)
             } else {
@@ -520,7 +521,7 @@ fn links(coe: &Coe, issues: &mut Vec<Issue>) {
                 }),
         );
     for (field, link) in links {
-        if let Some(problem) = crate::coe::link_problem(link) {
+        if let Some(problem) = crate::model::coe::link_problem(link) {
             issues.push(Issue::new(
                 Rule::Link,
                 Severity::Error,
@@ -659,7 +660,7 @@ pub fn display_field(coe: &Coe, field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format;
+    use crate::store::format;
 
     fn today() -> Date {
         jiff::civil::date(2026, 11, 25)
@@ -791,11 +792,11 @@ corrective_actions:
     fn contributing_factor_categories_are_configured_ones() {
         let mut coe = base("2026-11-22T09:58:00Z");
         coe.contributing_factors = vec![
-            crate::coe::ContributingFactor {
+            crate::model::coe::ContributingFactor {
                 category: "deployment".into(),
                 description: "The push skipped the canary.".into(),
             },
-            crate::coe::ContributingFactor {
+            crate::model::coe::ContributingFactor {
                 category: "gremlins".into(),
                 description: "x".into(),
             },
@@ -848,7 +849,7 @@ corrective_actions:
         let issues = check_coe(&coe, "2026-11-22-x.yaml", &Config::default(), today());
         assert_eq!(issues.len(), 1);
         assert!(issues[0].message.contains("is 1 day late"), "{issues:?}");
-        coe.corrective_actions[0].status = crate::coe::ActionStatus::Done;
+        coe.corrective_actions[0].status = crate::model::coe::ActionStatus::Done;
         assert_eq!(
             rules_of(&coe),
             [(
@@ -865,7 +866,7 @@ corrective_actions:
     fn overdue_counts_from_action_due_days_when_an_action_has_no_due_date() {
         let mut coe = base("2026-11-02T09:58:00Z");
         coe.corrective_actions[0].due = None;
-        coe.corrective_actions[0].kind = Some(crate::coe::ActionKind::Detect);
+        coe.corrective_actions[0].kind = Some(crate::model::coe::ActionKind::Detect);
         let config = Config::parse("action_due_days: {detect: 14, default: 60}\n").unwrap();
         let overdue: Vec<String> = check_coe(&coe, "2026-11-02-x.yaml", &config, today())
             .into_iter()
@@ -954,7 +955,7 @@ corrective_actions:
         coe.status = Status::Closed;
         assert_eq!(rules(&coe, &config), [Rule::Approvals]);
         // The leader's own approval does not count, unless allowed.
-        coe.review.approvals.push(crate::coe::Approval {
+        coe.review.approvals.push(crate::model::coe::Approval {
             by: "jane".into(),
             on: today(),
         });
@@ -962,7 +963,7 @@ corrective_actions:
         config.allow_self_approval = true;
         assert_eq!(rules(&coe, &config), []);
         config.allow_self_approval = false;
-        coe.review.approvals.push(crate::coe::Approval {
+        coe.review.approvals.push(crate::model::coe::Approval {
             by: "Sam Lee".into(),
             on: today(),
         });

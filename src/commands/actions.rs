@@ -12,15 +12,15 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::civil::Date;
 
-use super::load::finish;
 use super::Context;
-use crate::coe::{plural, ActionStatus, Coe};
-use crate::config::Repo;
 use crate::exit_codes::ExitStatus;
-use crate::markdown;
+use crate::model::coe::{plural, ActionStatus, Coe};
+use crate::model::policy::Repo;
+use crate::output::markdown;
+use crate::output::table::{Cell, Table};
+use crate::output::ui::{self, style};
 use crate::report::rollup::ActionRow;
-use crate::report::table::{Cell, Table};
-use crate::ui::{self, style};
+use crate::store::load::finish;
 
 /// List corrective actions across all COEs, or follow them to done
 ///
@@ -70,7 +70,7 @@ pub struct ActionsArgs {
     pub format: ActionsFormat,
 
     #[command(flatten)]
-    pub source: super::load::SourceArgs,
+    pub source: crate::store::load::SourceArgs,
 }
 
 /// A corrective action's status on the command line.
@@ -130,7 +130,7 @@ pub struct Filter {
 pub fn rows<'a>(
     coes: impl IntoIterator<Item = &'a Coe>,
     filter: &Filter,
-    config: &crate::config::Config,
+    config: &crate::model::policy::Config,
     today: Date,
 ) -> Vec<ActionRow> {
     let mut rows: Vec<ActionRow> = coes
@@ -143,7 +143,7 @@ pub fn rows<'a>(
                     row.days_overdue = row
                         .due
                         .filter(|due| action.status == ActionStatus::Open && *due < today)
-                        .map(|due| crate::coe::days_between(today, due));
+                        .map(|due| crate::model::coe::days_between(today, due));
                 }
                 row
             })
@@ -177,7 +177,7 @@ pub fn run(ctx: &Context, args: ActionsArgs) -> Result<ExitCode> {
         None => {}
     }
     let repo = args.source.repo(ctx)?;
-    let today = crate::coe::today();
+    let today = crate::model::coe::today();
     let mut status: Vec<ActionStatus> = args.status.into_iter().map(ActionStatus::from).collect();
     if args.by_owner && status.is_empty() {
         status.push(ActionStatus::Open);

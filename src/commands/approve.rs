@@ -5,9 +5,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Context;
-use crate::coe::{plural, Approval};
 use crate::error::UserError;
-use crate::{store, ui};
+use crate::model::coe::{plural, Approval};
+use crate::output::ui;
+use crate::store;
 
 /// Approve a COE as its reviewer, and commit
 ///
@@ -28,8 +29,8 @@ pub struct ApproveArgs {
 pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let (path, coe) = store::load_by_id(&repo, &args.id)?;
-    let git = crate::git::open(&repo.root)?;
-    let signature = crate::git::signature(&git)?;
+    let git = crate::store::git::open(&repo.root)?;
+    let signature = crate::store::git::signature(&git)?;
     let by = signature.name().unwrap_or_default().trim().to_string();
     if by.is_empty() {
         return Err(
@@ -62,7 +63,7 @@ pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
 
     let approval = Approval {
         by,
-        on: crate::coe::today(),
+        on: crate::model::coe::today(),
     };
     let text = store::read_text(&path).map_err(|e| store::file_error(&path, &e))?;
     let mut expected = coe.clone();

@@ -7,13 +7,14 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use super::Context;
-use crate::check::export::{self, Export, ExportFormat};
 use crate::check::output::{self, Format};
 use crate::check::{self, gate, Counts};
-use crate::config::Repo;
 use crate::error::UserError;
 use crate::exit_codes::ExitStatus;
-use crate::{store, ui};
+use crate::model::policy::Repo;
+use crate::output::ui;
+use crate::store;
+use crate::vendors::{self, Export, ExportFormat};
 
 /// Validate COE files; fail when one is broken or an incident lacks a complete COE
 ///
@@ -87,7 +88,7 @@ pub struct CheckArgs {
 /// Runs `coe check`.
 pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    let today = crate::coe::today();
+    let today = crate::model::coe::today();
     let explicit = !args.files.is_empty();
     let paths = if explicit {
         resolve_files(&ctx.cwd, &args.files)?
@@ -294,7 +295,7 @@ fn read_incidents(
             file.display(),
             io_reason(&e)
         ))
-        .hint(format!("--incidents takes a file: {}", export::ACCEPTED))
+        .hint(format!("--incidents takes a file: {}", vendors::ACCEPTED))
     })?;
     let text = String::from_utf8(bytes).map_err(|_| {
         UserError::new(format!(
@@ -306,16 +307,16 @@ fn read_incidents(
         path.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case(ext))
     };
-    let hints = export::Hints {
+    let hints = vendors::Hints {
         csv: extension("csv"),
         json: extension("json"),
     };
-    let listed = export::read(&text, format, hints).map_err(|why| {
+    let listed = vendors::read(&text, format, hints).map_err(|why| {
         UserError::new(format!(
             "the incidents file {} cannot be read: {why}",
             file.display()
         ))
-        .hint(format!("--incidents takes {}", export::ACCEPTED))
+        .hint(format!("--incidents takes {}", vendors::ACCEPTED))
     })?;
     let display = match path.canonicalize() {
         Ok(real) if real.starts_with(&repo.root) => check::display_path(repo, &real),

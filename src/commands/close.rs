@@ -5,9 +5,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Context;
-use crate::coe::{plural, Status};
+use crate::check;
 use crate::error::UserError;
-use crate::{check, store, ui};
+use crate::model::coe::{plural, Status};
+use crate::output::ui;
+use crate::store;
 
 /// Mark a complete COE closed, and commit
 ///
@@ -52,7 +54,7 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let errors: Vec<String> =
-        check::rules::check_coe(&coe, &file_name, &repo.config, crate::coe::today())
+        check::rules::check_coe(&coe, &file_name, &repo.config, crate::model::coe::today())
             .into_iter()
             .filter(|issue| issue.severity == check::Severity::Error)
             .map(|issue| match issue.field {

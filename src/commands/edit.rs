@@ -6,12 +6,14 @@ use anyhow::Result;
 
 use super::new::{conclude, draft_note, finish};
 use super::Context;
-use crate::coe::Coe;
 use crate::error::UserError;
-use crate::interview::{Mode, Walk};
-use crate::prompt::Prompter as _;
-use crate::questions::QUESTIONS;
-use crate::{prompt, store, ui};
+use crate::input::interview::{Mode, Walk};
+use crate::input::prompt;
+use crate::input::prompt::Prompter as _;
+use crate::model::coe::Coe;
+use crate::model::questions::QUESTIONS;
+use crate::output::ui;
+use crate::store;
 
 /// Walk through an existing COE again, answers pre-filled
 ///
@@ -32,7 +34,7 @@ pub struct EditArgs {
     pub id: String,
 
     /// Ask only this question (1 to 7)
-    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u8).range(1..=crate::questions::COUNT as i64), conflicts_with = "all")]
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u8).range(1..=crate::model::questions::COUNT as i64), conflicts_with = "all")]
     pub question: Option<u8>,
 
     /// Walk everything: the metadata and all seven questions
@@ -63,9 +65,9 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
         return import(ctx, &repo, &path, coe, file);
     }
     let explicit = args.question.is_some() || args.all;
-    if !explicit && super::in_editor::wanted(args.editor, args.no_editor, &repo) {
+    if !explicit && crate::input::in_editor::wanted(args.editor, args.no_editor, &repo) {
         ctx.check_identity(&repo)?;
-        return super::in_editor::edit(ctx, &repo, &path, &coe);
+        return crate::input::in_editor::edit(ctx, &repo, &path, &coe);
     }
     if !prompt::is_interactive() {
         return Err(UserError::new(format!(
@@ -130,7 +132,11 @@ struct InPlace<'p> {
 }
 
 impl<'p> InPlace<'p> {
-    fn read(repo: &crate::config::Repo, path: &'p std::path::Path, coe: &Coe) -> Result<Self> {
+    fn read(
+        repo: &crate::model::policy::Repo,
+        path: &'p std::path::Path,
+        coe: &Coe,
+    ) -> Result<Self> {
         let text =
             store::read_text(path).map_err(|e| store::file_error(repo.relative(path), &e))?;
         Ok(InPlace {
@@ -156,7 +162,7 @@ impl<'p> InPlace<'p> {
 /// person has seen them (and confirmed, at a terminal); only the timeline's lines change.
 fn import(
     ctx: &Context,
-    repo: &crate::config::Repo,
+    repo: &crate::model::policy::Repo,
     path: &std::path::Path,
     coe: Coe,
     file: &std::path::Path,
@@ -177,7 +183,7 @@ fn import(
     ctx.check_identity(repo)?;
     let mut updated = coe.clone();
     let added =
-        crate::timeline_import::merge(&mut updated.what_happened.timeline, &imported.entries);
+        crate::vendors::timeline::merge(&mut updated.what_happened.timeline, &imported.entries);
     if added == 0 {
         ui::note("Every entry is in the timeline already; nothing changed.");
         return Ok(ExitCode::SUCCESS);
@@ -188,7 +194,7 @@ fn import(
         format!(
             "{} ({} added to the timeline)",
             repo.relative(path).display(),
-            crate::coe::plural(added, "entry", "entries")
+            crate::model::coe::plural(added, "entry", "entries")
         ),
     );
     ctx.commit(

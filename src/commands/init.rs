@@ -5,8 +5,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Context;
-use crate::config::{Config, Repo, CONFIG_FILE};
-use crate::{git, store, ui};
+use crate::model::policy::{Config, Repo, CONFIG_FILE};
+use crate::output::ui;
+use crate::store;
+use crate::store::git;
 
 /// Create `.coe.yaml` and the COE directory, and commit them
 ///

@@ -6,14 +6,14 @@ use anyhow::Result;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::load::finish;
 use super::report::parse_date;
 use super::Context;
-use crate::coe::{Coe, Status};
-use crate::config::{Config, Repo};
 use crate::error::UserError;
-use crate::report::table::{Cell, Table};
-use crate::ui::{self, style};
+use crate::model::coe::{Coe, Status};
+use crate::model::policy::{Config, Repo};
+use crate::output::table::{Cell, Table};
+use crate::output::ui::{self, style};
+use crate::store::load::finish;
 
 /// List COEs: id, severity, status, started, complete
 ///
@@ -52,7 +52,7 @@ pub struct ListArgs {
     pub format: ListFormat,
 
     #[command(flatten)]
-    pub source: super::load::SourceArgs,
+    pub source: crate::store::load::SourceArgs,
 }
 
 /// A COE status on the command line.
@@ -159,7 +159,7 @@ pub fn rows(coes: &[(std::path::PathBuf, Coe)], repo: &Repo, filter: &Filter) ->
                         status: coe.status,
                         started: coe.incident.started.to_string(),
                         complete,
-                        answered: crate::coe::answered(&missing).len(),
+                        answered: crate::model::coe::answered(&missing).len(),
                         services: coe.services.clone(),
                         file: repo.relative(path).display().to_string(),
                     },
@@ -203,7 +203,7 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<ExitCode> {
             } else {
                 ui::note(format!(
                     "No COEs match (of {}).",
-                    crate::coe::plural(loaded.coes.len(), "COE", "COEs")
+                    crate::model::coe::plural(loaded.coes.len(), "COE", "COEs")
                 ));
             }
         }

@@ -45,11 +45,11 @@ pub fn run(_ctx: &Context, args: ManArgs) -> Result<ExitCode> {
         for (name, text) in &pages {
             crate::store::write_atomic(&dir.join(name), text.as_bytes(), true)?;
         }
-        crate::ui::status(
+        crate::output::ui::status(
             "Wrote",
             format!(
                 "{} to {}",
-                crate::coe::plural(pages.len(), "man page", "man pages"),
+                crate::model::coe::plural(pages.len(), "man page", "man pages"),
                 dir.display()
             ),
         );

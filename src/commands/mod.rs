@@ -6,10 +6,8 @@ pub mod check;
 pub mod close;
 pub mod completions;
 pub mod edit;
-pub mod in_editor;
 pub mod init;
 pub mod list;
-pub mod load;
 pub mod man;
 pub mod new;
 pub mod related;
@@ -24,7 +22,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command};
-use crate::config::Repo;
+use crate::model::policy::Repo;
 
 /// What every command gets: where it runs and the global flags.
 #[derive(Debug, Clone)]
@@ -51,7 +49,7 @@ impl Context {
     /// anyone spends twenty minutes answering questions.
     pub fn check_identity(&self, repo: &Repo) -> Result<()> {
         if self.should_commit(repo) {
-            crate::git::signature(&crate::git::open(&repo.root)?)?;
+            crate::store::git::signature(&crate::store::git::open(&repo.root)?)?;
         }
         Ok(())
     }
@@ -63,7 +61,7 @@ impl Context {
         if !self.should_commit(repo) {
             return Ok(false);
         }
-        let git = crate::git::open(&repo.root)?;
+        let git = crate::store::git::open(&repo.root)?;
         let Some(workdir) = git.workdir() else {
             return Ok(false);
         };
@@ -86,7 +84,7 @@ impl Context {
     ) -> Result<()> {
         let mut message = message.to_owned();
         if had_uncommitted_edits && self.should_commit(repo) {
-            crate::ui::note(format!(
+            crate::output::ui::note(format!(
                 "{} had edits that were not committed; this commit includes them",
                 repo.relative(path).display()
             ));
@@ -100,9 +98,9 @@ impl Context {
         if !self.should_commit(repo) {
             return Ok(());
         }
-        let oid = crate::git::commit(&repo.root, paths, message)?;
+        let oid = crate::store::git::commit(&repo.root, paths, message)?;
         let short = oid.to_string();
-        crate::ui::status(
+        crate::output::ui::status(
             "Committed",
             format!(
                 "{} {}",
@@ -160,9 +158,9 @@ pub fn emit(output: Option<&Path>, text: &str) -> Result<()> {
     match output {
         Some(path) => {
             crate::store::write_atomic(path, text.as_bytes(), true)?;
-            crate::ui::status("Wrote", path.display());
+            crate::output::ui::status("Wrote", path.display());
             Ok(())
         }
-        None => crate::ui::out(text).context("writing to stdout"),
+        None => crate::output::ui::out(text).context("writing to stdout"),
     }
 }

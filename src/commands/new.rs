@@ -6,17 +6,18 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Context;
-use crate::coe::{
-    self, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Stamp, Status, TimelineEntry,
-};
-use crate::config::Repo;
 use crate::error::{Interrupted, UserError};
 use crate::exit_codes::ExitStatus;
-use crate::interview;
-use crate::prompt::{self, Prompter};
-use crate::timeline_import;
-use crate::times::Placed;
-use crate::{store, ui};
+use crate::input::interview;
+use crate::input::prompt::{self, Prompter};
+use crate::model::coe::{
+    self, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Stamp, Status, TimelineEntry,
+};
+use crate::model::policy::Repo;
+use crate::model::times::Placed;
+use crate::output::ui;
+use crate::store;
+use crate::vendors::timeline;
 
 /// Write a new COE: metadata, then the seven questions
 ///
@@ -131,7 +132,8 @@ pub struct NewArgs {
 /// Runs `coe new`.
 pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    let in_editor = !args.no_input && super::in_editor::wanted(args.editor, args.no_editor, &repo);
+    let in_editor =
+        !args.no_input && crate::input::in_editor::wanted(args.editor, args.no_editor, &repo);
     if !args.no_input && !in_editor && !prompt::is_interactive() {
         return Err(prompt::not_a_terminal("new"));
     }
@@ -150,11 +152,11 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
                 .into());
             }
             show_import(&imported, file);
-            timeline_import::merge(&mut coe.what_happened.timeline, &imported.entries);
+            timeline::merge(&mut coe.what_happened.timeline, &imported.entries);
         }
     }
     if in_editor {
-        return super::in_editor::new(ctx, &repo, coe, started_known);
+        return crate::input::in_editor::new(ctx, &repo, coe, started_known);
     }
 
     if args.no_input {
@@ -193,13 +195,9 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
 }
 
 /// Reads a `--timeline` file, clipped to the COE's incident.
-pub(super) fn import_timeline(
-    repo: &Repo,
-    coe: &Coe,
-    file: &Path,
-) -> Result<timeline_import::Imported> {
+pub(super) fn import_timeline(repo: &Repo, coe: &Coe, file: &Path) -> Result<timeline::Imported> {
     let inc = &coe.incident;
-    timeline_import::import(
+    timeline::import(
         file,
         &repo.config.clock(),
         &inc.started,
@@ -209,7 +207,7 @@ pub(super) fn import_timeline(
 }
 
 /// Shows what a `--timeline` file gave.
-pub(super) fn show_import(imported: &timeline_import::Imported, file: &Path) {
+pub(super) fn show_import(imported: &timeline::Imported, file: &Path) {
     ui::note(format!(
         "{} from {} ({}){}:",
         coe::plural(imported.entries.len(), "timeline entry", "timeline entries"),
@@ -282,7 +280,7 @@ pub fn interview(
                 .prompter()
                 .confirm("Add these to the timeline?", true)?
             {
-                timeline_import::merge(&mut coe.what_happened.timeline, &imported.entries);
+                timeline::merge(&mut coe.what_happened.timeline, &imported.entries);
                 walk.save(coe, "the imported timeline")?;
             }
         }
@@ -385,7 +383,7 @@ pub(super) fn draft_note(repo: &Repo, path: &Path, id: &str, what: &str) -> Stri
 /// Writes a new COE file under a free id: `date-slug`, then `-2`, `-3`, ... The file is
 /// created exclusively, so concurrent writers never take the same id.
 pub fn create_file(repo: &Repo, coe: &mut Coe) -> Result<PathBuf> {
-    create_file_with(repo, coe, &|c| Ok(crate::format::to_yaml(c)))
+    create_file_with(repo, coe, &|c| Ok(crate::store::format::to_yaml(c)))
 }
 
 /// [`create_file`], with the file's text made by `render` from the COE with its id.
@@ -533,7 +531,7 @@ fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, bool)> {
         if d.description.is_empty() {
             return Err(bad("data", "an entry has no description".into()));
         }
-        if let Some(problem) = d.link.as_deref().and_then(crate::coe::link_problem) {
+        if let Some(problem) = d.link.as_deref().and_then(crate::model::coe::link_problem) {
             return Err(bad("data", problem));
         }
     }
@@ -656,7 +654,7 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
             "owner" => ca.owner = value.to_string(),
             "due" => {
                 ca.due = Some(
-                    crate::coe::parse_date(value)
+                    crate::model::coe::parse_date(value)
                         .map_err(|_| format!("due `{value}`: expected a date, YYYY-MM-DD"))?,
                 )
             }
@@ -667,7 +665,7 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
                     .ok_or_else(|| format!("status `{value}`: expected open, done or wontfix"))?
             }
             "link" => {
-                if let Some(problem) = crate::coe::link_problem(value) {
+                if let Some(problem) = crate::model::coe::link_problem(value) {
                     return Err(problem);
                 }
                 ca.link = Some(value.to_string());
@@ -681,7 +679,7 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
         }
     }
     if ca.status == ActionStatus::Done {
-        ca.done = Some(crate::coe::today());
+        ca.done = Some(crate::model::coe::today());
     }
     Ok(ca)
 }
@@ -697,7 +695,7 @@ fn read_these_first(repo: &Repo, coe: &Coe) -> Vec<String> {
     let found = crate::report::related::related(
         &crate::report::related::Probe::of(coe),
         &past,
-        crate::coe::today(),
+        crate::model::coe::today(),
     );
     if found.is_empty() {
         return Vec::new();

@@ -5,12 +5,12 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::load::{finish, load};
 use super::Context;
-use crate::coe::{ActionStatus, Coe};
+use crate::model::coe::{ActionStatus, Coe};
+use crate::output::table::clean;
 use crate::report::related::{self, reasons, Probe, RelatedCoe};
-use crate::report::table::clean;
 use crate::store;
+use crate::store::load::{finish, load};
 
 /// Show past COEs related to one: same services, root cause or contributing factors
 ///
@@ -53,13 +53,13 @@ pub fn run(ctx: &Context, args: RelatedArgs) -> Result<ExitCode> {
     let (_, target) = store::load_by_id(&repo, &args.id)?;
     let loaded = load(&repo)?;
     let coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, c)| c).collect();
-    let mut found = related::related(&Probe::of(&target), &coes, crate::coe::today());
+    let mut found = related::related(&Probe::of(&target), &coes, crate::model::coe::today());
     found.truncate(args.limit);
     let text = match args.format {
-        RelatedFormat::Json => crate::ui::json(&found)?,
+        RelatedFormat::Json => crate::output::ui::json(&found)?,
         RelatedFormat::Text => text(&target, &found),
     };
-    crate::ui::out(&text)?;
+    crate::output::ui::out(&text)?;
     Ok(finish(&loaded.unreadable, "`coe related` leaves"))
 }
 
@@ -111,7 +111,7 @@ pub fn lines(found: &[RelatedCoe], actions: bool) -> Vec<String> {
                 (ActionStatus::Wontfix, _, _) => "won't fix".into(),
                 (ActionStatus::Open, _, Some(late)) => format!(
                     "OPEN, {}",
-                    crate::coe::plural(late as usize, "day overdue", "days overdue")
+                    crate::model::coe::plural(late as usize, "day overdue", "days overdue")
                 ),
                 (ActionStatus::Open, _, None) => match a.due {
                     Some(due) => format!("open, due {due}"),

@@ -9,13 +9,13 @@ use std::process::ExitCode;
 use anyhow::Result;
 use jiff::civil::Date;
 
-use super::load::finish;
 use super::Context;
-use crate::coe::add_days;
-use crate::coe::Coe;
 use crate::error::UserError;
+use crate::model::coe::add_days;
+use crate::model::coe::Coe;
 use crate::report::rollup::Window;
 use crate::report::{self, render};
+use crate::store::load::finish;
 
 /// Write the weekly report: incidents, corrective actions and root causes
 ///
@@ -57,7 +57,7 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
-    pub source: super::load::SourceArgs,
+    pub source: crate::store::load::SourceArgs,
 }
 
 /// Output formats of `coe report`.
@@ -74,7 +74,7 @@ pub enum ReportFormat {
 /// Runs `coe report`.
 pub fn run(ctx: &Context, args: ReportArgs) -> Result<ExitCode> {
     let repo = args.source.repo(ctx)?;
-    let today = crate::coe::today();
+    let today = crate::model::coe::today();
     let window = window(args.since, args.last, args.until, today)?;
     let loaded = args.source.load(ctx, &repo)?;
     let coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, coe)| coe).collect();
@@ -111,7 +111,7 @@ pub fn window(
 }
 
 /// Parses a calendar date written `YYYY-MM-DD`.
-pub use crate::coe::parse_date;
+pub use crate::model::coe::parse_date;
 
 /// Parses a span of days: `7d`, `2w`, or a bare number of days.
 pub fn parse_span(text: &str) -> Result<i64, String> {

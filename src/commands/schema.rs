@@ -11,8 +11,8 @@ use anyhow::Result;
 use serde_json::{json, Map, Value};
 
 use super::Context;
-use crate::coe::{Coe, FORMAT_VERSION};
-use crate::config::Config;
+use crate::model::coe::{Coe, FORMAT_VERSION};
+use crate::model::policy::Config;
 
 /// Where `coe init` writes the COE file schema, relative to the repository root.
 pub const SCHEMA_FILE: &str = ".coe/coe.schema.json";
@@ -59,7 +59,7 @@ pub fn run(_ctx: &Context, args: SchemaArgs) -> Result<ExitCode> {
 
 /// Pretty JSON with a final newline, as written to files and stdout.
 pub fn to_text(schema: &Value) -> String {
-    crate::ui::json(schema).unwrap_or_default()
+    crate::output::ui::json(schema).unwrap_or_default()
 }
 
 /// The JSON Schema (draft-07) of a COE file, format version 1.
@@ -253,7 +253,7 @@ mod tests {
                 let mut doc = base.clone();
                 doc.pointer_mut(pointer).unwrap()[name.as_str()] = Value::Null;
                 let yaml = serde_yaml::to_string(&doc).unwrap();
-                let parsed = crate::format::parse(&yaml);
+                let parsed = crate::store::format::parse(&yaml);
                 assert!(parsed.is_ok(), "{pointer}/{name}: {:?}", parsed.err());
                 checked += 1;
             }
@@ -267,6 +267,6 @@ mod tests {
                     what_happened:\n  timeline:\n    - at: 2026-11-22T09:58:00Z\n      event: E\n\
                     data:\n  - description: D\n\
                     corrective_actions:\n  - id: CA-1\n    action: A\n";
-        crate::format::parse(text).unwrap()
+        crate::store::format::parse(text).unwrap()
     }
 }

@@ -8,10 +8,12 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use super::Context;
-use crate::coe::Coe;
-use crate::config::Config;
-use crate::questions::QUESTIONS;
-use crate::{markdown, store, templates};
+use crate::model::coe::Coe;
+use crate::model::policy::Config;
+use crate::model::questions::QUESTIONS;
+use crate::output::markdown;
+use crate::output::templates;
+use crate::store;
 
 /// Render one COE as Markdown or HTML
 ///
@@ -49,7 +51,7 @@ pub enum ShowFormat {
 pub fn run(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let (_, coe) = store::load_by_id(&repo, &args.id)?;
-    let today = crate::coe::today();
+    let today = crate::model::coe::today();
     let text = match args.format {
         ShowFormat::Markdown => render_markdown(&coe, &repo.config, Some(&repo.root), today)?,
         ShowFormat::Html => {
@@ -62,7 +64,7 @@ pub fn run(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
                 .iter()
                 .map(|m| format!("{}: {}", m.field, m.what))
                 .collect();
-            crate::ui::json(&serde_json::json!({
+            crate::output::ui::json(&serde_json::json!({
                 "coe": coe,
                 "complete": missing.is_empty(),
                 "missing": missing,
@@ -98,7 +100,7 @@ pub fn render_markdown(
     today: jiff::civil::Date,
 ) -> Result<String> {
     let missing = coe.missing(config);
-    let answered = crate::coe::answered(&missing);
+    let answered = crate::model::coe::answered(&missing);
     let questions: Vec<QuestionView> = QUESTIONS
         .iter()
         .map(|q| QuestionView {
@@ -155,7 +157,7 @@ pub fn render_markdown(
 
 #[cfg(test)]
 mod tests {
-    use crate::questions::Section;
+    use crate::model::questions::Section;
 
     /// The built-in template renders every section: a new question without a branch in
     /// `coe.md.j2` fails here.

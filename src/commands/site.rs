@@ -13,13 +13,15 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use super::load::{finish, load};
 use super::Context;
-use crate::coe::{is_placeholder, Coe};
-use crate::markdown::{html_escape, html_page};
+use crate::model::coe::{is_placeholder, Coe};
+use crate::output::markdown;
+use crate::output::markdown::{html_escape, html_page};
+use crate::output::ui;
 use crate::report::render::{self, CoeLink};
 use crate::report::rollup::{category, factor_categories, services};
-use crate::{markdown, store, ui};
+use crate::store;
+use crate::store::load::{finish, load};
 
 /// Write a static HTML site: every COE, the report, a filterable list and offline search
 ///
@@ -68,7 +70,7 @@ struct Index {
 /// Runs `coe site`.
 pub fn run(ctx: &Context, args: SiteArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    let today = crate::coe::today();
+    let today = crate::model::coe::today();
     let loaded = load(&repo)?;
     let mut coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, c)| c).collect();
     coes.sort_by(|a, b| {
@@ -84,7 +86,7 @@ pub fn run(ctx: &Context, args: SiteArgs) -> Result<ExitCode> {
         if !plain {
             ui::warn(format!(
                 "{}: the id is not a plain file name; left out of the site",
-                crate::report::table::clean(&c.id)
+                crate::output::table::clean(&c.id)
             ));
         }
         plain
@@ -114,7 +116,7 @@ pub fn run(ctx: &Context, args: SiteArgs) -> Result<ExitCode> {
         format!(
             "{} ({} and the report)",
             out.display(),
-            crate::coe::plural(coes.len(), "COE page", "COE pages")
+            crate::model::coe::plural(coes.len(), "COE page", "COE pages")
         ),
     );
     Ok(finish(&loaded.unreadable, "the site leaves"))
@@ -225,7 +227,7 @@ fn options(name: &str, label: &str, values: BTreeSet<&str>) -> String {
     out
 }
 
-fn index_page(coes: &[Coe], config: &crate::config::Config) -> String {
+fn index_page(coes: &[Coe], config: &crate::model::policy::Config) -> String {
     let idx = index(coes);
     let mut body = String::from("<h1>COEs</h1>\n<form class=\"filters noprint\" onsubmit=\"return false\">\n<label>Search <input id=\"q\" type=\"search\" placeholder=\"any word: timeout, canary, team-payments\" autocomplete=\"off\"></label>\n");
     body.push_str(&options(

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::impact::Measure;
 use super::rollup::Report;
-use crate::coe::plural;
-use crate::templates::thousands;
+use crate::model::coe::plural;
+use crate::output::templates::thousands;
 
 /// The sentences, most important first.
 pub fn sentences(report: &Report) -> Vec<String> {

@@ -19,8 +19,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::coe::Coe;
-use crate::config::Config;
+use crate::model::coe::Coe;
+use crate::model::policy::Config;
 
 /// Which measure an incident's impact comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,6 @@ pub mod related;
 pub mod render;
 pub mod rollup;
 pub mod svg;
-pub mod table;
 pub mod trends;
 
 pub(crate) use rollup::build;

@@ -4,8 +4,8 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::coe::{ActionStatus, Coe, CorrectiveAction};
-use crate::config::Config;
+use crate::model::coe::{ActionStatus, Coe, CorrectiveAction};
+use crate::model::policy::Config;
 
 /// How many months the report's on-time table covers, ending with the window's month.
 pub const MONTHS: usize = 12;
@@ -88,7 +88,7 @@ mod tests {
     use jiff::civil::date;
 
     fn coe(actions: &str) -> Coe {
-        crate::format::parse(&format!(
+        crate::store::format::parse(&format!(
             "version: 1\nid: 2026-09-01-x\ntitle: X\nseverity: SEV2\nincident:\n  started: \"2026-09-01T10:00:00Z\"\ncorrective_actions:\n{actions}"
         ))
         .unwrap()

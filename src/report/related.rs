@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::rollup::{category, factor_categories, services};
-use crate::coe::{ActionStatus, Coe, Stamp};
+use crate::model::coe::{ActionStatus, Coe, Stamp};
 
 /// Points per shared service.
 pub const SERVICE_POINTS: u32 = 3;
@@ -193,10 +193,10 @@ pub fn reasons(r: &RelatedCoe) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coe::{ContributingFactor, CorrectiveAction};
+    use crate::model::coe::{ContributingFactor, CorrectiveAction};
 
     fn coe(id: &str, services: &[&str], root: &str, factors: &[&str]) -> Coe {
-        let mut c = crate::format::parse(&format!(
+        let mut c = crate::store::format::parse(&format!(
             "version: 1\nid: {id}\ntitle: T {id}\nseverity: SEV2\nincident:\n  started: \"{}T10:00:00Z\"\n",
             &id[..10]
         ))

@@ -16,7 +16,8 @@ use serde::Serialize;
 use super::rollup::Report;
 use super::svg;
 use super::trends::Period;
-use crate::{markdown, templates};
+use crate::output::markdown;
+use crate::output::templates;
 
 /// The report template's name.
 pub const TEMPLATE: &str = "report.md.j2";
@@ -157,7 +158,7 @@ pub fn html(report: &Report, repo_root: Option<&Path>, link: Option<&CoeLink>) -
 
 /// The report as pretty-printed JSON (the [`Report`] type, documented in the README).
 pub fn json(report: &Report) -> Result<String> {
-    Ok(crate::ui::json(report)?)
+    Ok(crate::output::ui::json(report)?)
 }
 
 /// Placeholders standing where the HTML charts go.
@@ -208,18 +209,18 @@ fn render_template(
 ) -> Result<String> {
     let mut env = templates::environment(repo_root, BUILT_IN);
     env.add_filter("mermaid", |v: Value| {
-        Value::from_safe_string(mermaid_label(&crate::templates::display(&v)))
+        Value::from_safe_string(mermaid_label(&crate::output::templates::display(&v)))
     });
     env.add_filter("cell_link", |label: Value, target: Value| {
         Value::from_safe_string(cell_link(
-            &crate::templates::display(&label),
-            &crate::templates::display(&target),
+            &crate::output::templates::display(&label),
+            &crate::output::templates::display(&target),
         ))
     });
     let link = link.cloned();
     env.add_filter("coe_link", move |label: Value, id: Value| {
-        let label = crate::templates::display(&label);
-        let id = crate::templates::display(&id);
+        let label = crate::output::templates::display(&label);
+        let id = crate::output::templates::display(&id);
         Value::from_safe_string(match link.as_ref().and_then(|l| l.href(&id)) {
             Some(href) => format!("[{}](<{href}>)", markdown::cell(&label)),
             None => markdown::cell(&label),
@@ -367,7 +368,7 @@ pub fn mermaid_label(text: &str) -> String {
             out.push(c);
         }
     }
-    crate::markdown::shorten(out.trim_end(), 40)
+    crate::output::markdown::shorten(out.trim_end(), 40)
 }
 
 /// A link for a table cell: like `markdown::link`, with `|` in the address encoded so it

@@ -14,10 +14,10 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::coe::{
+use crate::model::coe::{
     add_days, days_between, is_placeholder, ActionStatus, Coe, CorrectiveAction, Status,
 };
-use crate::config::Config;
+use crate::model::policy::Config;
 
 use super::impact::{most_first, Impact, ImpactModel, Measure};
 use super::trends::Trends;
@@ -940,20 +940,21 @@ fn repeats_after_fix<'c>(groups: &PairGroups<'c>, window: Window) -> Vec<RepeatA
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coe::{
+    use crate::model::coe::{
         ActionKind, DataPoint, Impact, Implications, Incident, RootCause, TimelineEntry,
         WhatHappened,
     };
     use jiff::civil::date;
 
-    fn stamp(s: &str) -> crate::coe::Stamp {
+    fn stamp(s: &str) -> crate::model::coe::Stamp {
         s.parse().unwrap()
     }
 
     /// A complete COE: started at `started`, detected 10 min later, mitigated 60 min later.
     fn coe(id: &str, started: &str) -> Coe {
         let at = stamp(started);
-        let plus = |m: i64| crate::coe::Stamp::from(at.at() + jiff::SignedDuration::from_mins(m));
+        let plus =
+            |m: i64| crate::model::coe::Stamp::from(at.at() + jiff::SignedDuration::from_mins(m));
         Coe {
             version: 1,
             id: id.into(),
@@ -1231,7 +1232,7 @@ mod tests {
             c.root_cause.category = category.into();
             c.impact.customers_affected = customers;
             c.incident.mitigated = minutes.map(|m| {
-                crate::coe::Stamp::from(
+                crate::model::coe::Stamp::from(
                     c.incident.started.at() + jiff::SignedDuration::from_mins(m),
                 )
             });
@@ -1530,7 +1531,7 @@ mod tests {
             c.severity = severity.into();
             c.impact.customers_affected = customers;
             c.incident.mitigated = minutes.map(|m| {
-                crate::coe::Stamp::from(
+                crate::model::coe::Stamp::from(
                     c.incident.started.at() + jiff::SignedDuration::from_mins(m),
                 )
             });
@@ -1646,7 +1647,7 @@ mod tests {
 
     #[test]
     fn contributing_factors_roll_up_and_recur_with_root_causes() {
-        use crate::coe::ContributingFactor;
+        use crate::model::coe::ContributingFactor;
         let factor = |category: &str| ContributingFactor {
             category: category.into(),
             description: "x".into(),

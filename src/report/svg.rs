@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::markdown::html_escape;
+use crate::output::markdown::html_escape;
 
 /// Slice colours, distinct in hue and readable on light and dark backgrounds.
 const PALETTE: [&str; 12] = [
@@ -323,13 +323,13 @@ fn nice_axis(max: usize) -> (usize, usize) {
 }
 
 /// `text` with control characters made spaces, at most `max` characters (see
-/// [`crate::markdown::shorten`]).
+/// [`crate::output::markdown::shorten`]).
 fn shorten(text: &str, max: usize) -> String {
     let flat: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    crate::markdown::shorten(&flat, max)
+    crate::output::markdown::shorten(&flat, max)
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::on_time::judged;
 use super::rollup::{by_severity, median, SeverityCount};
-use crate::coe::Coe;
-use crate::config::Config;
+use crate::model::coe::Coe;
+use crate::model::policy::Config;
 
 /// How long one bucket of the trend is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +68,7 @@ const TWO_YEARS: i64 = 731;
 /// The trend ending with the month (or quarter) of `last`, going back to `since` and at
 /// least a year.
 pub fn trends(coes: &[Coe], config: &Config, since: Date, last: Date, today: Date) -> Trends {
-    let period = if crate::coe::days_between(last, since) >= TWO_YEARS {
+    let period = if crate::model::coe::days_between(last, since) >= TWO_YEARS {
         Period::Quarter
     } else {
         Period::Month
@@ -92,7 +92,7 @@ pub fn trends(coes: &[Coe], config: &Config, since: Date, last: Date, today: Dat
         .map(|&since| {
             // The last bucket ends with the window, not after it.
             let until = next(period, since)
-                .map(|n| crate::coe::add_days(n, -1))
+                .map(|n| crate::model::coe::add_days(n, -1))
                 .unwrap_or(since)
                 .min(last);
             bucket(coes, config, period, since, until, today)

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use coe::coe::{make_id, ActionStatus, Coe, Status};
-use coe::config::Config;
+use coe::model::coe::{make_id, ActionStatus, Coe, Status};
+use coe::model::policy::Config;
 use jiff::civil::Date;
 
 /// The day the demo is written against (also the test harness's `COE_TODAY`).
@@ -37,7 +37,7 @@ fn demo_coes() -> Vec<(PathBuf, String, Coe)> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap();
-            let coe = coe::format::parse(&text).unwrap_or_else(|e| {
+            let coe = coe::store::format::parse(&text).unwrap_or_else(|e| {
                 panic!(
                     "{}: {}",
                     path.display(),
@@ -51,7 +51,7 @@ fn demo_coes() -> Vec<(PathBuf, String, Coe)> {
 
 /// Everything people typed into a COE, lowercased, for phrase searches.
 fn typed_text(coe: &Coe) -> String {
-    coe::format::to_yaml(coe)
+    coe::store::format::to_yaml(coe)
         .lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .collect::<Vec<_>>()
@@ -65,7 +65,7 @@ fn every_demo_file_parses_and_round_trips_byte_for_byte() {
     assert!(coes.len() >= 8, "only {} demo COEs", coes.len());
     for (path, text, coe) in &coes {
         assert_eq!(
-            &coe::format::to_yaml(coe),
+            &coe::store::format::to_yaml(coe),
             text,
             "{}: load then save changes the file",
             path.display()

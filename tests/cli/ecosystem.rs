@@ -265,7 +265,10 @@ fn every_example_coe_validates_against_the_schema() {
         documents.push((id.clone(), env.read(&format!("coes/{id}.yaml"))));
     }
     for (name, text) in &documents {
-        assert!(coe::format::parse(text).is_ok(), "{name} does not parse");
+        assert!(
+            coe::store::format::parse(text).is_ok(),
+            "{name} does not parse"
+        );
         let errors = schema_errors(&schema, &yaml_to_json(text));
         assert!(errors.is_empty(), "{name}: {errors:#?}");
     }
@@ -333,7 +336,7 @@ fn the_schema_flags_mistakes() {
         );
         if what != "id" {
             assert!(
-                coe::format::parse(&bad).is_err(),
+                coe::store::format::parse(&bad).is_err(),
                 "{what}: coe reads it, the schema does not"
             );
         }

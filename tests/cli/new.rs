@@ -325,14 +325,14 @@ fn unknown_ids_and_path_tricks_are_refused() {
 #[test]
 fn load_then_save_is_byte_identical() {
     let text = complete_coe("2026-11-22-checkout-latency", "2026-11-22T09:58:00Z");
-    let coe = coe::format::parse(&text).unwrap();
-    assert_eq!(coe::format::to_yaml(&coe), text);
+    let coe = coe::store::format::parse(&text).unwrap();
+    assert_eq!(coe::store::format::to_yaml(&coe), text);
     // A file written by `coe new` (in the SPEC's layout) comes back byte for byte too.
     let env = TestEnv::new();
     env.coe(DRAFT).assert().success();
     let written = env.read("coes/2026-11-20-db-failover-writes-lost.yaml");
     assert_eq!(
-        coe::format::to_yaml(&coe::format::parse(&written).unwrap()),
+        coe::store::format::to_yaml(&coe::store::format::parse(&written).unwrap()),
         written
     );
 }

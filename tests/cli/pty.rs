@@ -567,7 +567,7 @@ fn times_after_midnight_are_asked_about_and_a_typo_is_retyped() {
     s.send("y").unwrap();
     s.expect(expectrl::Eof).unwrap();
     let id = "2017-01-31-checkout-latency-spike-after-config-push";
-    let coe = coe::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
+    let coe = coe::store::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
     let inc = &coe.incident;
     assert_eq!(
         inc.detected.as_ref().unwrap().as_str(),
@@ -653,7 +653,7 @@ fn new_with_a_timeline_file_shows_it_and_asks_first() {
     s.send("y").unwrap();
     s.expect(expectrl::Eof).unwrap();
     let id = "2026-11-22-checkout-latency-spike-after-config-push";
-    let coe = coe::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
+    let coe = coe::store::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
     let events: Vec<&str> = coe
         .what_happened
         .timeline

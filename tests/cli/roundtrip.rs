@@ -1,7 +1,7 @@
 //! Property: any valid COE written as YAML reads back as the same COE, and writing it again
 //! gives the same bytes.
 
-use coe::coe::{
+use coe::model::coe::{
     ActionKind, ActionStatus, Coe, ContributingFactor, CorrectiveAction, DataPoint, Impact,
     Implications, Incident, RootCause, Stamp, Status, TimelineEntry, WhatHappened,
 };
@@ -72,9 +72,9 @@ proptest! {
 
     #[test]
     fn any_coe_round_trips(c in coe()) {
-        let yaml = coe::format::to_yaml(&c);
-        let back = coe::format::parse(&yaml).map_err(|e| TestCaseError::fail(format!("{e:?}\n{yaml}")))?;
+        let yaml = coe::store::format::to_yaml(&c);
+        let back = coe::store::format::parse(&yaml).map_err(|e| TestCaseError::fail(format!("{e:?}\n{yaml}")))?;
         prop_assert_eq!(&back, &c, "{}", yaml);
-        prop_assert_eq!(coe::format::to_yaml(&back), yaml);
+        prop_assert_eq!(coe::store::format::to_yaml(&back), yaml);
     }
 }

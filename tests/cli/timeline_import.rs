@@ -27,7 +27,7 @@ fn imported(env: &TestEnv, file: &str, resolved: &str) -> (Vec<String>, String) 
         &fixture(file),
     ]);
     let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let coe = coe::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
+    let coe = coe::store::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
     std::fs::remove_file(env.root.join(format!("coes/{id}.yaml"))).unwrap();
     let lines = coe
         .what_happened
@@ -121,7 +121,7 @@ fn the_window_is_configurable_and_edit_imports_into_an_existing_coe() {
     env.git(&["commit", "-qm", "add"]);
     env.run_ok(&["edit", id, "--timeline", &fixture("timeline.csv")]);
     let file = env.read(&format!("coes/{id}.yaml"));
-    let coe = coe::format::parse(&file).unwrap();
+    let coe = coe::store::format::parse(&file).unwrap();
     let events: Vec<&str> = coe
         .what_happened
         .timeline

@@ -8,10 +8,13 @@ use anyhow::Result;
 use jiff::civil::Date;
 
 use super::super::Context;
-use crate::coe::{ActionStatus, Coe};
-use crate::config::Repo;
 use crate::error::UserError;
-use crate::{format, store, ui, yaml_edit};
+use crate::model::coe::{ActionStatus, Coe};
+use crate::model::policy::Repo;
+use crate::output::ui;
+use crate::store;
+use crate::store::format;
+use crate::store::yaml_edit;
 
 /// Mark one corrective action done (or won't fix), and commit
 ///
@@ -78,13 +81,13 @@ pub struct LinkArgs {
 }
 
 fn parse_day(text: &str) -> Result<Date, String> {
-    crate::coe::parse_date(text)
+    crate::model::coe::parse_date(text)
 }
 
 /// Runs `coe actions done`.
 pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    let today = crate::coe::today();
+    let today = crate::model::coe::today();
     let file = CoeFile::load(&repo, &args.id)?;
     let index = file.action_index(&repo, &args.action)?;
     let old = &file.coe.corrective_actions[index];
@@ -158,7 +161,7 @@ pub fn run_link(ctx: &Context, args: LinkArgs) -> Result<ExitCode> {
     let link = args.link.trim().to_string();
     let is_web = (link.starts_with("https://") || link.starts_with("http://"))
         && !link.contains(char::is_whitespace);
-    if !is_web && !crate::tracker::is_jira_key(&link) {
+    if !is_web && !crate::vendors::tracker::is_jira_key(&link) {
         return Err(UserError::new(format!(
             "`{link}` is neither a web address (https://...) nor a tracker key such as PLAT-912"
         ))

@@ -6,12 +6,12 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
-use super::super::load::{finish, load};
 use super::super::Context;
 use super::CoeLinks;
-use crate::coe::{ActionStatus, Coe, CorrectiveAction};
-use crate::config::Config;
-use crate::ui;
+use crate::model::coe::{ActionStatus, Coe, CorrectiveAction};
+use crate::model::policy::Config;
+use crate::output::ui;
+use crate::store::load::{finish, load};
 
 /// Export the open actions that have no tracker link, to open their issues in bulk
 ///
@@ -129,7 +129,7 @@ fn export_one(
     ExportedAction {
         coe: coe.id.clone(),
         id: action.id.trim().to_string(),
-        title: crate::markdown::shorten(&title, 200),
+        title: crate::output::markdown::shorten(&title, 200),
         body,
         owner: action.owner.trim().to_string(),
         kind: action.kind.map(|k| k.as_str().to_string()),

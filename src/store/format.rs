@@ -7,10 +7,10 @@
 
 use std::fmt::Write as _;
 
-use crate::coe::{
+use crate::model::coe::{
     Coe, CorrectiveAction, DataPoint, Impact, Implications, RootCause, WhatHappened, FORMAT_VERSION,
 };
-use crate::questions::{Section, QUESTIONS};
+use crate::model::questions::{Section, QUESTIONS};
 
 /// Why a COE file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -571,13 +571,13 @@ mod tests {
     #[test]
     fn contributing_factors_come_after_question_7_only_when_given() {
         let text = include_str!(
-            "../examples/demo/coes/2026-11-22-checkout-latency-spike-after-config-push.yaml"
+            "../../examples/demo/coes/2026-11-22-checkout-latency-spike-after-config-push.yaml"
         );
         let mut coe = parse(text).unwrap();
         coe.contributing_factors.clear();
         let without = to_yaml(&coe);
         assert!(!without.contains("contributing_factors"), "{without}");
-        coe.contributing_factors = vec![crate::coe::ContributingFactor {
+        coe.contributing_factors = vec![crate::model::coe::ContributingFactor {
             category: "deployment".into(),
             description: "The push skipped the canary.\nNobody was paged.\n".into(),
         }];

@@ -1,5 +1,13 @@
 //! COE files on disk: listing, loading (in parallel), and atomic writes.
 
+pub mod cache;
+pub mod format;
+pub mod git;
+pub mod lines;
+pub mod load;
+pub mod repos;
+pub mod yaml_edit;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -7,10 +15,10 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::cache::{Cache, Parsed, Session};
-use crate::coe::Coe;
-use crate::config::Repo;
-use crate::format::{self, ParseError};
+use self::cache::{Cache, Parsed, Session};
+use self::format::ParseError;
+use crate::model::coe::Coe;
+use crate::model::policy::Repo;
 
 /// Why a COE file could not be loaded: reading it failed, it is no text coe reads, or its
 /// text is not a valid COE.
@@ -51,7 +59,7 @@ impl LoadError {
         }
     }
 }
-use crate::progress::Progress;
+use crate::output::progress::Progress;
 
 /// Files larger than this are refused: a COE is a few kilobytes, and the limit bounds the
 /// time and memory a bad or hostile file can cost.
@@ -447,7 +455,7 @@ fn id_prefix_problem(id: &str) -> Option<String> {
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return crate::coe::id_problem(id);
+        return crate::model::coe::id_problem(id);
     }
     None
 }
@@ -497,15 +505,15 @@ pub fn save(path: &Path, coe: &Coe) -> Result<()> {
 }
 
 /// Writes `new` over the file at `path`, whose text `text` parsed to `old`, changing only
-/// the lines of the fields that differ (see [`crate::yaml_edit`]), so a person's comments
+/// the lines of the fields that differ (see [`crate::store::yaml_edit`]), so a person's comments
 /// and wording stay and the commit's diff is the change. Where that is not possible the
 /// whole file is written, and the user is told that comments may be lost; comments that
 /// sat inside a replaced answer are named.
 pub fn save_changes(path: &Path, text: &str, old: &Coe, new: &Coe) -> Result<()> {
-    match crate::yaml_edit::update(text, old, new) {
+    match crate::store::yaml_edit::update(text, old, new) {
         Ok(updated) => {
             if !updated.dropped_comments.is_empty() {
-                crate::ui::warn(format!(
+                crate::output::ui::warn(format!(
                     "{}: these comments were inside a changed answer and are gone: {}",
                     path.display(),
                     updated.dropped_comments.join(" | ")
@@ -514,7 +522,7 @@ pub fn save_changes(path: &Path, text: &str, old: &Coe, new: &Coe) -> Result<()>
             write_atomic(path, updated.text.as_bytes(), true)
         }
         Err(e) => {
-            crate::ui::warn(format!(
+            crate::output::ui::warn(format!(
                 "{}: {e}, so the whole file was rewritten: comments in it may be lost",
                 path.display()
             ));

@@ -1,7 +1,7 @@
 //! Checks made while the answers are typed: blame language with a blameless rephrasing
 //! to accept or decline, and links that are neither a web address nor a repository path.
 
-use crate::check::blame;
+use crate::model::blame;
 
 /// A blameless rewrite of `phrase` (one of the built-in blame phrases), to put in its place.
 fn replacement(phrase: &str) -> Option<&'static str> {
@@ -97,7 +97,7 @@ fn replace_phrase(text: &str, phrase: &str, with: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::model::policy::Config;
 
     #[test]
     fn blame_is_found_and_rephrased() {

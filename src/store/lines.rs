@@ -102,7 +102,7 @@ impl<'a> LineIndex<'a> {
         // Join the block's words with single spaces, remembering where each line starts,
         // so a phrase broken across lines is found on the line where it begins.
         let mut normalised = String::new();
-        super::blame::normalise(needle, &mut normalised);
+        crate::model::blame::normalise(needle, &mut normalised);
         let needle = std::mem::take(&mut normalised);
         let mut joined = String::new();
         let mut starts: Vec<(usize, usize)> = Vec::new();
@@ -111,7 +111,7 @@ impl<'a> LineIndex<'a> {
                 break;
             };
             starts.push((joined.len(), line));
-            super::blame::normalise(text, &mut normalised);
+            crate::model::blame::normalise(text, &mut normalised);
             if !normalised.is_empty() {
                 joined.push_str(&normalised);
                 joined.push(' ');

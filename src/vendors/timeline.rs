@@ -12,10 +12,10 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::coe::{Stamp, TimelineEntry};
-use crate::config::TimelineMargin;
 use crate::error::UserError;
-use crate::times::{Clock, Placed};
+use crate::model::coe::{Stamp, TimelineEntry};
+use crate::model::policy::TimelineMargin;
+use crate::model::times::{Clock, Placed};
 
 /// The shapes of timeline files coe reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

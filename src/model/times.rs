@@ -9,7 +9,7 @@
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 
-use crate::coe::Stamp;
+use crate::model::coe::Stamp;
 
 /// The zone people type times in.
 #[derive(Debug, Clone)]

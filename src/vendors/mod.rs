@@ -16,12 +16,15 @@ mod github;
 mod incident_io;
 mod jira;
 mod pagerduty;
+pub mod plain;
+pub mod timeline;
+pub mod tracker;
 
 use jiff::civil::Date;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use super::incidents;
+use self::plain as incidents;
 
 /// `--incidents-format`: the shape of the incidents file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -294,7 +297,7 @@ fn json_error(e: &serde_json::Error) -> String {
     format!(
         "line {}: not valid JSON: {}",
         e.line(),
-        crate::format::strip_location(&e.to_string())
+        crate::store::format::strip_location(&e.to_string())
     )
 }
 
@@ -335,7 +338,7 @@ fn decode<T: DeserializeOwned>(raw: &RawValue, index: usize, line: usize) -> Res
         format!(
             "record {} (line {line}): {}",
             index + 1,
-            crate::format::strip_location(&e.to_string())
+            crate::store::format::strip_location(&e.to_string())
         )
     })
 }

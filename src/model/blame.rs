@@ -115,7 +115,7 @@ impl Terms {
 /// `text` lower-cased, with curly apostrophes made straight and each run of whitespace
 /// made one space, trimmed; into `out`. The lint's matching and the search for the line a
 /// phrase is on (`lines.rs`) both see text this way.
-pub(super) fn normalise(text: &str, out: &mut String) {
+pub(crate) fn normalise(text: &str, out: &mut String) {
     out.clear();
     if text.is_ascii() {
         // The common case, word by word, lower-cased in place at the end: the same result
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn every_default_term_has_a_specific_suggestion() {
-        for term in crate::config::DEFAULT_BLAME_TERMS {
+        for term in crate::model::policy::DEFAULT_BLAME_TERMS {
             if ["fault of", "their fault", "his fault", "her fault", "blame"].contains(term) {
                 continue;
             }

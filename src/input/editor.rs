@@ -11,10 +11,10 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result};
 
-use crate::coe::Coe;
-use crate::config::Config;
 use crate::error::UserError;
-use crate::questions::Section;
+use crate::model::coe::Coe;
+use crate::model::policy::Config;
+use crate::model::questions::Section;
 
 /// The editor command to run: `$VISUAL` (unless `TERM=dumb`), `$EDITOR`, or `vi`.
 pub fn command() -> String {
@@ -125,8 +125,8 @@ pub fn buffer(file_text: &str, config: &Config, new: bool) -> String {
             .strip_prefix("# ")
             .and_then(|rest| rest.split_once(". "))
             .and_then(|(n, _)| n.parse::<u8>().ok());
-        if let Some(q) = number.and_then(crate::questions::by_number) {
-            for help in crate::interview::wrap(q.help, 76) {
+        if let Some(q) = number.and_then(crate::model::questions::by_number) {
+            for help in crate::input::interview::wrap(q.help, 76) {
                 let _ = writeln!(out, "{MARK} {help}");
             }
             for shape in shape_hints(q.section, config) {
@@ -255,7 +255,7 @@ fn without_errors(text: &str) -> String {
 fn with_errors(errors: &[String], theirs: &str) -> String {
     let mut block = format!(
         "{ERRORS_START} {}:\n",
-        crate::coe::plural(errors.len(), "problem", "problems")
+        crate::model::coe::plural(errors.len(), "problem", "problems")
     );
     for e in errors {
         let _ = writeln!(block, "{MARK}   {e}");
@@ -295,12 +295,12 @@ fn keep(name: &str, text: &str) -> Result<PathBuf> {
 /// order, configured severity and category, links, no empty items), and a COE marked
 /// `review` or `closed` must be complete.
 pub fn validate(text: &str, config: &Config, new: bool) -> Result<Coe, Vec<String>> {
-    let coe = crate::format::parse(text).map_err(|e| {
+    let coe = crate::store::format::parse(text).map_err(|e| {
         let line = e.line.map(|l| format!("line {l}: ")).unwrap_or_default();
         let field = e.field.map(|f| format!("{f}: ")).unwrap_or_default();
         vec![format!("{line}{field}{}", e.message)]
     })?;
-    let index = crate::check::lines::LineIndex::new(text);
+    let index = crate::store::lines::LineIndex::new(text);
     let at = |field: &str| {
         index
             .line_of(field)
@@ -312,7 +312,9 @@ pub fn validate(text: &str, config: &Config, new: bool) -> Result<Coe, Vec<Strin
         errors.push(format!("{}title: a title is needed", at("title")));
     }
     let file_name = format!("{}.yaml", coe.id);
-    for issue in crate::check::rules::check_coe(&coe, &file_name, config, crate::coe::today()) {
+    for issue in
+        crate::check::rules::check_coe(&coe, &file_name, config, crate::model::coe::today())
+    {
         use crate::check::Rule;
         let skip = matches!(issue.rule, Rule::Id | Rule::FileName | Rule::Incomplete) && new
             || matches!(issue.rule, Rule::FileName | Rule::Incomplete);
@@ -321,7 +323,7 @@ pub fn validate(text: &str, config: &Config, new: bool) -> Result<Coe, Vec<Strin
             errors.push(format!("{}{field}: {}", at(field), issue.message));
         }
     }
-    if coe.status != crate::coe::Status::Draft {
+    if coe.status != crate::model::coe::Status::Draft {
         for m in coe.missing(config) {
             errors.push(format!(
                 "{}{}: status {} needs a complete COE; {} needs {} (or set status: draft)",

@@ -8,16 +8,18 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::Context;
-use crate::cache::Cache;
-use crate::coe::Coe;
-use crate::config::{Repo, CONFIG_FILE};
+use crate::commands::Context;
 use crate::error::UserError;
 use crate::exit_codes::ExitStatus;
-use crate::progress::Progress;
+use crate::model::coe::Coe;
+use crate::model::policy::{Repo, CONFIG_FILE};
+use crate::output::progress::Progress;
+use crate::output::ui;
 use crate::report::rollup::Unreadable;
-use crate::sources::RepoSource;
-use crate::{sources, store, ui};
+use crate::store;
+use crate::store::cache::Cache;
+use crate::store::repos;
+use crate::store::repos::RepoSource;
 
 /// Where the read commands take their COEs from.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -38,7 +40,11 @@ impl SourceArgs {
     /// with `--repo` and no repository here, the default configuration.
     pub fn repo(&self, ctx: &Context) -> Result<Repo> {
         if !self.repos.is_empty() && !inside_a_repository(&ctx.cwd) {
-            return Repo::at(ctx.cwd.clone(), crate::config::Config::default(), false);
+            return Repo::at(
+                ctx.cwd.clone(),
+                crate::model::policy::Config::default(),
+                false,
+            );
         }
         ctx.repo()
     }
@@ -61,7 +67,7 @@ impl SourceArgs {
         // Said once the progress bar is gone.
         let mut warnings = Vec::new();
         for source in &sources {
-            match sources::load_head(source, cache.as_ref(), &progress) {
+            match repos::load_head(source, cache.as_ref(), &progress) {
                 Ok(loaded) => {
                     let (mut readable, failed) = split(loaded, Path::new(""), &mut warnings);
                     for (_, coe) in &mut readable {
@@ -187,12 +193,12 @@ pub fn finish(unreadable: &[Unreadable], what: &str) -> ExitCode {
         .count();
     let files = unreadable.len() - repositories;
     let counted = match (files, repositories) {
-        (n, 0) => crate::coe::plural(n, "COE file", "COE files"),
-        (0, n) => crate::coe::plural(n, "repository", "repositories"),
+        (n, 0) => crate::model::coe::plural(n, "COE file", "COE files"),
+        (0, n) => crate::model::coe::plural(n, "repository", "repositories"),
         (f, r) => format!(
             "{} and {}",
-            crate::coe::plural(f, "COE file", "COE files"),
-            crate::coe::plural(r, "repository", "repositories")
+            crate::model::coe::plural(f, "COE file", "COE files"),
+            crate::model::coe::plural(r, "repository", "repositories")
         ),
     };
     let hint = if repositories > 0 {

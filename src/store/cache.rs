@@ -25,7 +25,7 @@ use std::time::{Duration, SystemTime};
 use git2::Oid;
 use sha1::{Digest as _, Sha1};
 
-use crate::coe::Coe;
+use crate::model::coe::Coe;
 use crate::store::LoadError;
 
 /// Bumped whenever the pack layout or the meaning of its entries changes.
@@ -259,7 +259,7 @@ impl<'a> Session<'a> {
     /// Parses a file's text (or passes on why it could not be read); a COE is kept for the
     /// new pack under `oid`, the object id of the bytes the text came from.
     pub fn parse(&self, oid: Option<Oid>, text: Result<String, LoadError>) -> Parsed {
-        let result = text.and_then(|text| Ok(crate::format::parse(&text)?));
+        let result = text.and_then(|text| Ok(crate::store::format::parse(&text)?));
         let entry = match (&result, oid) {
             (Ok(coe), Some(oid)) if self.is_enabled() => {
                 encode_coe(coe).map(|bytes| (oid, Entry::New(bytes)))
@@ -337,7 +337,7 @@ pub fn decode_coe(bytes: &[u8]) -> Option<Coe> {
 pub fn build_fingerprint() -> [u8; 20] {
     let mut hash = Sha1::new();
     hash.update(CACHE_VERSION.to_le_bytes());
-    hash.update(crate::coe::FORMAT_VERSION.to_le_bytes());
+    hash.update(crate::model::coe::FORMAT_VERSION.to_le_bytes());
     hash.update(env!("CARGO_PKG_VERSION").as_bytes());
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     match exe {

@@ -1,8 +1,8 @@
 use super::*;
-use crate::prompt::ScriptedPrompter;
+use crate::input::prompt::ScriptedPrompter;
 
 fn draft() -> Coe {
-    crate::format::parse(
+    crate::store::format::parse(
         "version: 1\nid: 2026-11-22-x\ntitle: X\nseverity: SEV2\nleader: Ana\nincident:\n  started: \"2026-11-22T09:58:00Z\"\n",
     )
     .unwrap()
@@ -301,7 +301,7 @@ fn marking_an_action_done_while_revisiting_asks_the_date_defaulting_to_today() {
         action: "B".into(),
         kind: Some(ActionKind::Detect),
         owner: "t".into(),
-        due: crate::coe::parse_date("2026-12-02").ok(),
+        due: crate::model::coe::parse_date("2026-12-02").ok(),
         status: ActionStatus::Open,
         done: None,
         reason: None,
@@ -491,7 +491,9 @@ fn multi_line_answers_become_blocks_and_the_editor_can_write_them() {
     let mut coe = draft();
     ask(&mut coe, Mode::New, 1, &["line one", "line two", "", ""]);
     assert_eq!(coe.what_happened.summary, "line one\nline two\n");
-    assert!(crate::format::to_yaml(&coe).contains("  summary: |\n    line one\n    line two\n"));
+    assert!(
+        crate::store::format::to_yaml(&coe).contains("  summary: |\n    line one\n    line two\n")
+    );
     ask(
         &mut coe,
         Mode::New,

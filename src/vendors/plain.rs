@@ -54,7 +54,7 @@ fn parse_json(text: &str) -> Result<Vec<Incident>, String> {
         format!(
             "line {}: not a JSON array of strings: {}",
             e.line(),
-            crate::format::strip_location(&e.to_string())
+            crate::store::format::strip_location(&e.to_string())
         )
     })?;
     let mut incidents = Vec::new();

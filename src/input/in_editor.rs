@@ -7,12 +7,14 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::new::create_file_with;
-use super::Context;
-use crate::coe::{Coe, Stamp};
-use crate::config::Repo;
-use crate::editor::{self, Outcome};
-use crate::{store, ui, yaml_edit};
+use crate::commands::new::create_file_with;
+use crate::commands::Context;
+use crate::input::editor::{self, Outcome};
+use crate::model::coe::{Coe, Stamp};
+use crate::model::policy::Repo;
+use crate::output::ui;
+use crate::store;
+use crate::store::yaml_edit;
 
 /// Whether to write in the editor: `--editor`, else `--no-editor`, else `COE_EDITOR_MODE`
 /// (1/true/yes or 0/false/no), else `editor:` in `.coe.yaml`.
@@ -33,7 +35,7 @@ pub fn wanted(flag: bool, no_flag: bool, repo: &Repo) -> bool {
 /// `coe new` in the editor: the COE from the flags as the starting text.
 pub fn new(ctx: &Context, repo: &Repo, coe: Coe, started_known: bool) -> Result<ExitCode> {
     let mut skeleton = String::new();
-    for line in crate::format::to_yaml(&coe).lines() {
+    for line in crate::store::format::to_yaml(&coe).lines() {
         let line = match line {
             l if l.starts_with("id: ") => "id: \"\"".to_string(),
             l if l.starts_with("  started: ") && !started_known => format!(
@@ -58,7 +60,7 @@ pub fn new(ctx: &Context, repo: &Repo, coe: Coe, started_known: bool) -> Result<
         // cannot be done in place.
         Ok(yaml_edit::update(&text, &parsed, with_id)
             .map(|u| u.text)
-            .unwrap_or_else(|_| crate::format::to_yaml(with_id)))
+            .unwrap_or_else(|_| crate::store::format::to_yaml(with_id)))
     })?;
     finish(ctx, repo, &path, &written, "new COE")
 }
@@ -115,7 +117,7 @@ fn finish(ctx: &Context, repo: &Repo, path: &Path, coe: &Coe, verb: &str) -> Res
         &format!("coe: {verb} {} ({})", coe.id, coe.status),
     )?;
     if missing.is_empty() {
-        if coe.status == crate::coe::Status::Draft {
+        if coe.status == crate::model::coe::Status::Draft {
             ui::note(
                 "Every question is answered: set `status: review` when it is ready for review.",
             );

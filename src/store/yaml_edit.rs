@@ -18,9 +18,9 @@
 
 use serde_json::Value;
 
-use crate::check::lines::LineIndex;
-use crate::coe::Coe;
-use crate::format;
+use crate::model::coe::Coe;
+use crate::store::format;
+use crate::store::lines::LineIndex;
 
 /// The file's new text, and what could not be kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -477,7 +477,7 @@ fn trailing_comment(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coe::{ActionStatus, Status};
+    use crate::model::coe::{ActionStatus, Status};
 
     fn sample() -> String {
         std::fs::read_to_string(concat!(

@@ -227,7 +227,7 @@ impl Default for Config {
             editor: false,
             timeline_margin: TimelineMargin::default(),
             action_due_days: Default::default(),
-            tracker_done_statuses: crate::tracker::DEFAULT_DONE_STATUSES
+            tracker_done_statuses: crate::vendors::tracker::DEFAULT_DONE_STATUSES
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
@@ -252,7 +252,7 @@ impl Config {
             UserError::new(format!(
                 "{}{at}: invalid configuration: {}",
                 path.display(),
-                crate::format::strip_location(&e.to_string())
+                crate::store::format::strip_location(&e.to_string())
             ))
             .hint("see the README's \"Configuration\" section for the keys `.coe.yaml` accepts")
         })?;
@@ -330,7 +330,7 @@ impl Config {
                 ),
             ));
         }
-        if let Err(e) = crate::times::Clock::named(&self.timezone) {
+        if let Err(e) = crate::model::times::Clock::named(&self.timezone) {
             return Some(("timezone", e));
         }
         if let Some(problem) = self.action_due_days_problem() {
@@ -416,7 +416,7 @@ impl Config {
     fn action_due_days_problem(&self) -> Option<String> {
         for (key, days) in &self.action_due_days {
             let known = key == "default"
-                || crate::coe::ActionKind::ALL
+                || crate::model::coe::ActionKind::ALL
                     .iter()
                     .any(|k| k.as_str() == key)
                 || self.severities.contains(key);
@@ -424,7 +424,9 @@ impl Config {
                 return Some(format!(
                     "has the key `{key}`, which is neither an action kind ({}), a configured \
                      severity ({}) nor `default`",
-                    crate::coe::ActionKind::ALL.map(|k| k.as_str()).join(", "),
+                    crate::model::coe::ActionKind::ALL
+                        .map(|k| k.as_str())
+                        .join(", "),
                     self.severities.join(", ")
                 ));
             }
@@ -442,7 +444,7 @@ impl Config {
     /// else `default`; None when none of them is configured.
     pub fn default_action_due(
         &self,
-        kind: Option<crate::coe::ActionKind>,
+        kind: Option<crate::model::coe::ActionKind>,
         severity: &str,
         started: jiff::civil::Date,
     ) -> Option<jiff::civil::Date> {
@@ -450,7 +452,7 @@ impl Config {
             .and_then(|k| self.action_due_days.get(k.as_str()))
             .or_else(|| self.action_due_days.get(severity))
             .or_else(|| self.action_due_days.get("default"))?;
-        Some(crate::coe::add_days(started, i64::from(*days)))
+        Some(crate::model::coe::add_days(started, i64::from(*days)))
     }
 
     /// Whether incidents of `severity` must have a COE (`requires_coe`).
@@ -511,8 +513,8 @@ impl Config {
 
     /// The zone people type times in (UTC when `timezone` is not a known zone, which
     /// `problem` reports when the configuration is loaded).
-    pub fn clock(&self) -> crate::times::Clock {
-        crate::times::Clock::named(&self.timezone).unwrap_or_default()
+    pub fn clock(&self) -> crate::model::times::Clock {
+        crate::model::times::Clock::named(&self.timezone).unwrap_or_default()
     }
 
     /// The index of a severity in the configured list (0 is the most severe).
@@ -705,7 +707,7 @@ mod tests {
 
     #[test]
     fn action_due_days_by_kind_then_severity_then_default() {
-        use crate::coe::ActionKind;
+        use crate::model::coe::ActionKind;
         let c = Config::parse("action_due_days: {prevent: 56, SEV1: 7, default: 30}\n")
             .unwrap_or_else(|e| panic!("{e}"));
         let started = jiff::civil::date(2026, 11, 22);

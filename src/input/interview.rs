@@ -14,15 +14,15 @@ use jiff::civil::Date;
 
 pub(crate) use live::blame_in;
 
-use crate::check::blame;
-use crate::coe::{
+use crate::input::prompt::Prompter;
+use crate::model::blame;
+use crate::model::coe::{
     is_placeholder, link_problem, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint,
     Impact, Implications, RootCause, Stamp, TimelineEntry, WhatHappened,
 };
-use crate::config::Config;
-use crate::prompt::Prompter;
-use crate::questions::{Question, Section, QUESTIONS};
-use crate::times::{Clock, Placed};
+use crate::model::policy::Config;
+use crate::model::questions::{Question, Section, QUESTIONS};
+use crate::model::times::{Clock, Placed};
 
 /// Which answers the walk asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -681,7 +681,7 @@ impl<'a> Walk<'a> {
                 .p
                 .input("  What was it, and how did it contribute?", None)?;
             coe.contributing_factors
-                .push(crate::coe::ContributingFactor {
+                .push(crate::model::coe::ContributingFactor {
                     category: items[i].to_string(),
                     description: description.trim().to_string(),
                 });
@@ -718,7 +718,7 @@ impl<'a> Walk<'a> {
             } else {
                 format!(
                     "  Why? ({}) (empty to finish)",
-                    crate::markdown::shorten(before, 50)
+                    crate::output::markdown::shorten(before, 50)
                 )
             };
             w.item_text(&prompt, current.map(String::as_str))
@@ -902,7 +902,7 @@ impl<'a> Walk<'a> {
         let label = format!(
             "  Status of {} {}",
             action.id,
-            crate::markdown::shorten(&action.action, 60)
+            crate::output::markdown::shorten(&action.action, 60)
         );
         let status = ActionStatus::ALL[self.p.select(&label, &statuses, current)?];
         if status == ActionStatus::Done && action.done.is_none() {
@@ -1009,7 +1009,7 @@ impl<'a> Walk<'a> {
                 format!(
                     "{}. {}",
                     i + 1,
-                    crate::markdown::shorten(&(list.show)(item), 70)
+                    crate::output::markdown::shorten(&(list.show)(item), 70)
                 )
             })
             .collect();
@@ -1089,7 +1089,7 @@ impl<'a> Walk<'a> {
                 }
                 return Ok(current);
             }
-            match crate::coe::parse_date(answer) {
+            match crate::model::coe::parse_date(answer) {
                 Ok(d) => return Ok(Some(d)),
                 Err(e) => self.p.say(&format!("  {e}.")),
             }
@@ -1208,7 +1208,7 @@ fn capitalise(s: &str) -> String {
 }
 
 fn today() -> Date {
-    crate::coe::today()
+    crate::model::coe::today()
 }
 
 /// Word-wraps text to lines of at most `width` characters (a longer word stays whole).

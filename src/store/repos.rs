@@ -7,10 +7,10 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
-use crate::cache::{Cache, Parsed, Session};
-use crate::config::{Config, CONFIG_FILE};
 use crate::error::UserError;
-use crate::progress::Progress;
+use crate::model::policy::{Config, CONFIG_FILE};
+use crate::output::progress::Progress;
+use crate::store::cache::{Cache, Parsed, Session};
 use crate::store::{self, Loaded, MAX_FILE_BYTES};
 
 /// A repository to read, as given to `--repo [NAME=]DIR` or in `repos:`.
@@ -184,7 +184,7 @@ fn list_head(repo: &git2::Repository, opened_at: &Path) -> Result<Option<Listing
                     .unwrap_or_default();
                 UserError::new(format!(
                     "{config_path}{at} on HEAD: invalid configuration: {}",
-                    crate::format::strip_location(&e.to_string())
+                    crate::store::format::strip_location(&e.to_string())
                 ))
             })?
         }

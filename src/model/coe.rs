@@ -10,8 +10,8 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::config::Config;
-use crate::questions::{Answer, Min, Question, QUESTIONS};
+use crate::model::policy::Config;
+use crate::model::questions::{Answer, Min, Question, QUESTIONS};
 
 /// The file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -923,7 +923,7 @@ pub fn today() -> Date {
         Ok(text) if !text.trim().is_empty() => match parse_date(&text) {
             Ok(date) => return date,
             Err(e) => WARNED.call_once(|| {
-                crate::ui::warn(format!("COE_TODAY: {e}; using today's date instead"))
+                crate::output::ui::warn(format!("COE_TODAY: {e}; using today's date instead"))
             }),
         },
         _ => {}
@@ -939,14 +939,16 @@ mod tests {
     fn every_required_field_of_the_seven_questions_is_checked() {
         let config = Config::default();
         let complete =
-            crate::format::parse(include_str!("../fuzz/seeds/load_coe/complete.yaml")).unwrap();
+            crate::store::format::parse(include_str!("../../fuzz/seeds/load_coe/complete.yaml"))
+                .unwrap();
         assert!(
             complete.missing(&config).is_empty(),
             "{:?}",
             complete.missing(&config)
         );
         let empty =
-            crate::format::parse(include_str!("../fuzz/seeds/load_coe/minimal.yaml")).unwrap();
+            crate::store::format::parse(include_str!("../../fuzz/seeds/load_coe/minimal.yaml"))
+                .unwrap();
         let missing: Vec<String> = empty
             .missing(&config)
             .into_iter()
@@ -959,7 +961,7 @@ mod tests {
             .collect();
         assert_eq!(missing, required);
         for q in &QUESTIONS {
-            assert!(crate::format::to_yaml(&complete).contains(&format!(
+            assert!(crate::store::format::to_yaml(&complete).contains(&format!(
                 "# {}. {}\n{}:",
                 q.number,
                 q.text,

@@ -23,7 +23,7 @@ pub struct Progress {
 impl Progress {
     /// Progress for this run: drawn on stderr when it is a terminal and `--quiet` is off.
     pub fn for_stderr() -> Progress {
-        Progress::with(std::io::stderr().is_terminal() && !crate::ui::is_quiet())
+        Progress::with(std::io::stderr().is_terminal() && !crate::output::ui::is_quiet())
     }
 
     /// Progress that is never drawn.

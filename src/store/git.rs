@@ -161,7 +161,7 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
         std::thread::sleep(Duration::from_millis(5 * tries as u64));
     };
     if let Some(note) = setup::hooks_not_run(repo) {
-        crate::ui::note(note);
+        crate::output::ui::note(note);
     }
     Ok(oid)
 }

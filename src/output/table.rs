@@ -6,7 +6,7 @@
 
 use anstyle::Style;
 
-use crate::ui;
+use crate::output::ui;
 
 /// One cell: its text and an optional style.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@
 //! an accessor ([`Answer`]), so the compiler keeps the checklist when a question or field is
 //! added.
 
-use crate::coe::{Coe, CorrectiveAction, Impact, Implications, RootCause, WhatHappened};
-use crate::config::Config;
+use crate::model::coe::{Coe, CorrectiveAction, Impact, Implications, RootCause, WhatHappened};
+use crate::model::policy::Config;
 
 /// The section of a COE file that answers one of the seven questions, in the order they
 /// are asked. Every consumer matches on it exhaustively, so a new question is a compile
@@ -422,7 +422,7 @@ mod tests {
     /// field names a key that does not exist).
     #[test]
     fn the_table_has_every_field_of_every_section() {
-        let coe = crate::format::parse(
+        let coe = crate::store::format::parse(
             "version: 1\nid: 2026-11-22-x\ntitle: X\nseverity: SEV2\n\
              incident:\n  started: 2026-11-22T09:58:00Z\n\
              impact:\n  customers_affected: 3\n",

@@ -114,7 +114,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn edit_text(&mut self, text: &str) -> Result<Option<String>> {
-        let edited = crate::editor::edit(text, "md")?;
+        let edited = crate::input::editor::edit(text, "md")?;
         Ok(Some(edited).filter(|e| e.trim() != text.trim() && !e.trim().is_empty()))
     }
 }

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind};
 
-use crate::markdown;
+use crate::output::markdown;
 
 /// The built-in templates, by name.
-pub const BUILT_IN: &[(&str, &str)] = &[("coe.md.j2", include_str!("../templates/coe.md.j2"))];
+pub const BUILT_IN: &[(&str, &str)] = &[("coe.md.j2", include_str!("../../templates/coe.md.j2"))];
 
 /// Where a repository keeps its template overrides, relative to its root.
 pub const OVERRIDE_DIR: &str = ".coe/templates";

@@ -146,7 +146,7 @@ fn parse_github(text: &str) -> Result<Export, ExportError> {
         record: format!("line {}", e.line()),
         message: format!(
             "not a JSON array of issues: {}",
-            crate::format::strip_location(&e.to_string())
+            crate::store::format::strip_location(&e.to_string())
         ),
     })?;
     let mut issues = Vec::with_capacity(values.len());
@@ -168,7 +168,7 @@ fn parse_github(text: &str) -> Result<Export, ExportError> {
         let gh: GhIssue = serde_json::from_value(value).map_err(|e| {
             fail(format!(
                 "{}; export with `gh issue list --state all --json number,state,closedAt,url`",
-                crate::format::strip_location(&e.to_string())
+                crate::store::format::strip_location(&e.to_string())
             ))
         })?;
         let closed_at = gh.closed_at.as_deref().map(str::trim).filter(|s| {
@@ -338,7 +338,7 @@ fn jira_date(text: &str) -> Option<Date> {
     if let Some(date) = timestamp_date(text) {
         return Some(date);
     }
-    if let Ok(date) = crate::coe::parse_date(text) {
+    if let Ok(date) = crate::model::coe::parse_date(text) {
         return Some(date);
     }
     if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {

@@ -1,0 +1,7 @@
+//! How a person writes a COE: the interview, the prompt seam over the terminal, and the
+//! external editor.
+
+pub mod editor;
+pub mod in_editor;
+pub mod interview;
+pub mod prompt;
