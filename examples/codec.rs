@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     let dir = std::env::args_os()
         .nth(1)
         .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    let repo = match coe::model::policy::Repo::discover(&dir) {
+    let repo = match coe::store::Repo::discover(&dir) {
         Ok(repo) => repo,
         Err(e) => {
             eprintln!("error: {e:#}");

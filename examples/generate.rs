@@ -26,9 +26,15 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use coe::model::coe::{
-    add_days, slugify, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Impact,
-    Implications, Incident, RootCause, Stamp, Status, TimelineEntry, WhatHappened, FORMAT_VERSION,
+    Coe, CorrectiveAction, DataPoint, Impact, Implications, Incident, RootCause, TimelineEntry,
+    WhatHappened, FORMAT_VERSION,
 };
+use coe::model::dates::add_days;
+use coe::model::dates::Stamp;
+use coe::model::ids::slugify;
+use coe::model::kinds::ActionKind;
+use coe::model::kinds::ActionStatus;
+use coe::model::kinds::Status;
 use coe::model::policy::Config;
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};
@@ -1320,7 +1326,7 @@ mod tests {
         let mut bytes = 0;
         for coe in &coes {
             assert!(ids.insert(coe.id.clone()), "duplicate id {}", coe.id);
-            assert_eq!(coe::model::coe::id_problem(&coe.id), None);
+            assert_eq!(coe::model::ids::id_problem(&coe.id), None);
             let text = coe::store::format::to_yaml(coe);
             bytes += text.len();
             let back =

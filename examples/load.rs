@@ -19,8 +19,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let mut loaded = Vec::new();
     for dir in &dirs {
-        let result =
-            coe::model::policy::Repo::discover(dir).and_then(|repo| coe::store::load_all(&repo));
+        let result = coe::store::Repo::discover(dir).and_then(|repo| coe::store::load_all(&repo));
         match result {
             Ok(more) => loaded.extend(more),
             Err(e) => {
@@ -33,7 +32,7 @@ fn main() -> ExitCode {
     let failed: Vec<_> = loaded.iter().filter(|l| l.result.is_err()).collect();
     eprintln!(
         "Loaded {} in {:.1} ms; {} could not be parsed.",
-        coe::model::coe::plural(loaded.len(), "COE", "COEs"),
+        coe::model::plural(loaded.len(), "COE", "COEs"),
         elapsed.as_secs_f64() * 1000.0,
         failed.len()
     );

@@ -1,7 +1,10 @@
 //! The command-line surface: global flags and the subcommands.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
 
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
@@ -134,6 +137,47 @@ pub enum Command {
     Man(commands::man::ManArgs),
 }
 
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let cwd = match &cli.directory {
+        Some(dir) => absolute(dir)?,
+        None => std::env::current_dir().context("reading the current directory")?,
+    };
+    let ctx = commands::Context {
+        cwd,
+        no_commit: cli.no_commit,
+    };
+    match cli.command {
+        Command::Init(args) => commands::init::run(&ctx, args),
+        Command::New(args) => commands::new::run(&ctx, args),
+        Command::Edit(args) => commands::edit::run(&ctx, args),
+        Command::Close(args) => commands::close::run(&ctx, args),
+        Command::Approve(args) => commands::approve::run(&ctx, args),
+        Command::Show(args) => commands::show::run(&ctx, args),
+        Command::List(args) => commands::list::run(&ctx, args),
+        Command::Check(args) => commands::check::run(&ctx, args),
+        Command::Report(args) => commands::report::run(&ctx, args),
+        Command::Related(args) => commands::related::run(&ctx, args),
+        Command::Site(args) => commands::site::run(&ctx, args),
+        Command::Actions(args) => commands::actions::run(&ctx, args),
+        Command::Completions(args) => commands::completions::run(&ctx, args, Cli::command()),
+        Command::Schema(args) => commands::schema::run(&ctx, args),
+        Command::Man(args) => commands::man::run(&ctx, args, Cli::command()),
+    }
+}
+
+fn absolute(dir: &Path) -> Result<PathBuf> {
+    if !dir.is_dir() {
+        return Err(crate::error::UserError::new(format!(
+            "-C {}: no such directory",
+            dir.display()
+        ))
+        .into());
+    }
+    dir.canonicalize()
+        .with_context(|| format!("cannot use directory {}", dir.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +247,45 @@ mod tests {
         );
         let with_env = color_ahead_of_parsing(&args(&["coe"]), Some("never".into()));
         assert_eq!(with_env, clap::ColorChoice::Never);
+    }
+
+    #[test]
+    fn one_page_per_command_each_with_a_title() {
+        let pages = commands::man::pages(Cli::command()).unwrap();
+        let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names[0], "coe.1");
+        for sub in Cli::command().get_subcommands() {
+            let name = format!("coe-{}.1", sub.get_name());
+            assert!(names.contains(&name.as_str()), "no page {name}");
+        }
+        assert!(!names.contains(&"coe-help.1"));
+        for (name, text) in &pages {
+            let title = name.trim_end_matches(".1");
+            let body = text.strip_prefix(commands::man::ROFF_PREAMBLE).unwrap();
+            assert!(
+                body.starts_with(&format!(".TH {title} 1")),
+                "{name}: {text}"
+            );
+            assert!(
+                !body.contains(commands::man::ROFF_PREAMBLE),
+                "{name}: preamble repeated"
+            );
+        }
+    }
+
+    #[test]
+    fn every_shell_gets_a_script_naming_the_subcommands() {
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+            clap_complete::Shell::PowerShell,
+            clap_complete::Shell::Elvish,
+        ] {
+            let text = commands::completions::script(shell, Cli::command());
+            for sub in ["init", "report", "check", "completions", "schema"] {
+                assert!(text.contains(sub), "{shell}: no `{sub}` in the script");
+            }
+        }
     }
 }

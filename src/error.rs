@@ -3,7 +3,6 @@
 //! [`classify`] gives it.
 
 use std::fmt;
-use std::process::ExitCode;
 
 use crate::exit_codes::ExitStatus;
 
@@ -81,12 +80,23 @@ pub fn classify(err: &anyhow::Error) -> ExitStatus {
 pub const INTERNAL_HINT: &str = "coe did not expect this failure; unless it is a problem of \
      this machine (a full disk, permissions), please report it as a bug, with the command you ran";
 
-/// Prints an error as `error: ...` (`error: internal error: ...` for a failure coe did not
-/// expect), its causes, and a hint; returns the exit code.
-pub fn report(err: &anyhow::Error) -> ExitCode {
+/// What `main` says of an error: its message, its causes and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report<'a> {
+    /// `internal error: ...` for a failure coe did not expect.
+    pub message: String,
+    /// Each cause once.
+    pub causes: Vec<String>,
+    /// What to do about it.
+    pub hint: Option<&'a str>,
+}
+
+/// The exit status for `err`, and what to print for it: nothing for a broken pipe or an
+/// interrupt (whose note is already printed).
+pub fn report(err: &anyhow::Error) -> (ExitStatus, Option<Report<'_>>) {
     let status = classify(err);
     if matches!(status, ExitStatus::Success | ExitStatus::Interrupted) {
-        return status.into();
+        return (status, None);
     }
     let mut message = describe(err.as_ref());
     let mut causes: Vec<String> = Vec::new();
@@ -107,8 +117,14 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
             .find_map(|e| e.downcast_ref::<UserError>())
             .and_then(|u| u.hint.as_deref()),
     };
-    crate::output::ui::error(&message, &causes, hint);
-    status.into()
+    (
+        status,
+        Some(Report {
+            message,
+            causes,
+            hint,
+        }),
+    )
 }
 
 /// An error's own message: libgit2's without the `; class=Odb (9)` it appends.
@@ -143,7 +159,7 @@ mod tests {
     fn a_broken_pipe_anywhere_in_the_chain_is_success() {
         let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
         let err = anyhow::Error::from(pipe).context("writing to stdout");
-        assert_eq!(report(&err), ExitCode::SUCCESS);
+        assert_eq!(report(&err).0, ExitStatus::Success);
     }
 
     #[test]
@@ -151,7 +167,7 @@ mod tests {
         let err: anyhow::Result<()> = Err(UserError::findings("nope").into());
         let err = err.context("while checking").unwrap_err();
         assert_eq!(classify(&err), ExitStatus::Findings);
-        assert_eq!(report(&err), ExitStatus::Findings.into());
+        assert_eq!(report(&err).0, ExitStatus::Findings);
         let usage: anyhow::Error = UserError::new("bad flag").into();
         assert_eq!(classify(&usage), ExitStatus::Usage);
         assert_eq!(classify(&Interrupted.into()), ExitStatus::Interrupted);
@@ -162,6 +178,6 @@ mod tests {
         let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
         let err = anyhow::Error::from(io).context("writing coes/x.yaml");
         assert_eq!(classify(&err), ExitStatus::Internal);
-        assert_eq!(report(&err), ExitStatus::Internal.into());
+        assert_eq!(report(&err).0, ExitStatus::Internal);
     }
 }

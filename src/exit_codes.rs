@@ -1,5 +1,5 @@
 //! coe's exit statuses, in one place: commands return one of these (or an error, which
-//! [`crate::error::report`] turns into one), and nothing else in coe spells an exit number.
+//! `main` turns into one), and nothing else in coe spells an exit number.
 //!
 //! | status | code | when |
 //! | --- | --- | --- |

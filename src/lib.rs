@@ -39,8 +39,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     output::ui::configure(cli.color, cli.quiet);
-    match commands::run(cli) {
+    if let Some(problem) = model::dates::today_problem() {
+        output::ui::warn(problem);
+    }
+    match cli::run(cli) {
         Ok(code) => code,
-        Err(err) => error::report(&err),
+        Err(err) => output::ui::report_error(&err),
     }
 }

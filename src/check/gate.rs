@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use super::{shell_word, Finding, Keys, Rule, Severity};
-use crate::model::coe::{add_days, days_between, plural};
+use crate::model::dates::add_days;
+use crate::model::dates::days_between;
+use crate::model::plural;
 use crate::model::policy::{Config, DEFAULT_KEY};
 use crate::vendors::{normalize, Export, Incident};
 

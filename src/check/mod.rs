@@ -16,9 +16,9 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::policy::Repo;
 use crate::store;
 use crate::store::format;
+use crate::store::Repo;
 
 use crate::store::lines::{self, LineIndex};
 

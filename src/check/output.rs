@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::{Counts, Finding, Rule, Severity};
-use crate::model::coe::plural;
+use crate::model::plural;
 use crate::output::ui::{paint, style};
 
 /// `--format`.

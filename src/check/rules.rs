@@ -8,7 +8,12 @@ use jiff::civil::Date;
 
 use super::{Rule, Severity};
 use crate::model::blame;
-use crate::model::coe::{days_between, is_placeholder, plural, ActionKind, Coe, Status};
+use crate::model::coe::Coe;
+use crate::model::dates::days_between;
+use crate::model::is_placeholder;
+use crate::model::kinds::ActionKind;
+use crate::model::kinds::Status;
+use crate::model::plural;
 use crate::model::policy::Config;
 use crate::model::questions;
 
@@ -86,7 +91,7 @@ impl<'c> Rules<'c> {
 
 /// `id`: the id is valid; `file-name`: the file is `<id>.yaml`.
 fn identity(coe: &Coe, file_name: &str, issues: &mut Vec<Issue>) {
-    if let Some(problem) = crate::model::coe::id_problem(&coe.id) {
+    if let Some(problem) = crate::model::ids::id_problem(&coe.id) {
         issues.push(Issue::new(Rule::Id, Severity::Error, Some("id"), problem));
         return;
     }
@@ -394,10 +399,10 @@ fn overdue_actions(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Iss
         let Some(due) = coe.action_due(ca, config) else {
             continue;
         };
-        if ca.status != crate::model::coe::ActionStatus::Open || due >= today {
+        if ca.status != crate::model::kinds::ActionStatus::Open || due >= today {
             continue;
         }
-        let late = crate::model::coe::days_between(today, due);
+        let late = crate::model::dates::days_between(today, due);
         let due = match ca.due {
             Some(_) => format!("due on {due}"),
             None => format!("due on {due} by action_due_days"),
@@ -429,7 +434,7 @@ fn overdue_actions(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Iss
 /// the right week and can tell when an incident happened again after its fix.
 fn done_dates(coe: &Coe, issues: &mut Vec<Issue>) {
     for (i, ca) in coe.corrective_actions.iter().enumerate() {
-        if ca.status == crate::model::coe::ActionStatus::Done && ca.done.is_none() {
+        if ca.status == crate::model::kinds::ActionStatus::Done && ca.done.is_none() {
             let name = if is_placeholder(&ca.id) {
                 format!("{}", i + 1)
             } else {
@@ -521,7 +526,7 @@ fn links(coe: &Coe, issues: &mut Vec<Issue>) {
                 }),
         );
     for (field, link) in links {
-        if let Some(problem) = crate::model::coe::link_problem(link) {
+        if let Some(problem) = crate::model::ids::link_problem(link) {
             issues.push(Issue::new(
                 Rule::Link,
                 Severity::Error,
@@ -849,7 +854,7 @@ corrective_actions:
         let issues = check_coe(&coe, "2026-11-22-x.yaml", &Config::default(), today());
         assert_eq!(issues.len(), 1);
         assert!(issues[0].message.contains("is 1 day late"), "{issues:?}");
-        coe.corrective_actions[0].status = crate::model::coe::ActionStatus::Done;
+        coe.corrective_actions[0].status = crate::model::kinds::ActionStatus::Done;
         assert_eq!(
             rules_of(&coe),
             [(
@@ -866,7 +871,7 @@ corrective_actions:
     fn overdue_counts_from_action_due_days_when_an_action_has_no_due_date() {
         let mut coe = base("2026-11-02T09:58:00Z");
         coe.corrective_actions[0].due = None;
-        coe.corrective_actions[0].kind = Some(crate::model::coe::ActionKind::Detect);
+        coe.corrective_actions[0].kind = Some(crate::model::kinds::ActionKind::Detect);
         let config = Config::parse("action_due_days: {detect: 14, default: 60}\n").unwrap();
         let overdue: Vec<String> = check_coe(&coe, "2026-11-02-x.yaml", &config, today())
             .into_iter()

@@ -14,13 +14,15 @@ use jiff::civil::Date;
 
 use super::Context;
 use crate::exit_codes::ExitStatus;
-use crate::model::coe::{plural, ActionStatus, Coe};
-use crate::model::policy::Repo;
+use crate::model::coe::Coe;
+use crate::model::kinds::ActionStatus;
+use crate::model::plural;
 use crate::output::markdown;
 use crate::output::table::{Cell, Table};
 use crate::output::ui::{self, style};
-use crate::report::rollup::ActionRow;
+use crate::report::view::ActionRow;
 use crate::store::load::finish;
+use crate::store::Repo;
 
 /// List corrective actions across all COEs, or follow them to done
 ///
@@ -143,7 +145,7 @@ pub fn rows<'a>(
                     row.days_overdue = row
                         .due
                         .filter(|due| action.status == ActionStatus::Open && *due < today)
-                        .map(|due| crate::model::coe::days_between(today, due));
+                        .map(|due| crate::model::dates::days_between(today, due));
                 }
                 row
             })
@@ -177,7 +179,7 @@ pub fn run(ctx: &Context, args: ActionsArgs) -> Result<ExitCode> {
         None => {}
     }
     let repo = args.source.repo(ctx)?;
-    let today = crate::model::coe::today();
+    let today = crate::model::dates::today();
     let mut status: Vec<ActionStatus> = args.status.into_iter().map(ActionStatus::from).collect();
     if args.by_owner && status.is_empty() {
         status.push(ActionStatus::Open);

@@ -6,7 +6,8 @@ use anyhow::Result;
 
 use super::Context;
 use crate::error::UserError;
-use crate::model::coe::{plural, Approval};
+use crate::model::coe::Approval;
+use crate::model::plural;
 use crate::output::ui;
 use crate::store;
 
@@ -63,7 +64,7 @@ pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
 
     let approval = Approval {
         by,
-        on: crate::model::coe::today(),
+        on: crate::model::dates::today(),
     };
     let text = store::read_text(&path).map_err(|e| store::file_error(&path, &e))?;
     let mut expected = coe.clone();

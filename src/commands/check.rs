@@ -11,9 +11,9 @@ use crate::check::output::{self, Format};
 use crate::check::{self, gate, Counts};
 use crate::error::UserError;
 use crate::exit_codes::ExitStatus;
-use crate::model::policy::Repo;
 use crate::output::ui;
 use crate::store;
+use crate::store::Repo;
 use crate::vendors::{self, Export, ExportFormat};
 
 /// Validate COE files; fail when one is broken or an incident lacks a complete COE
@@ -88,7 +88,7 @@ pub struct CheckArgs {
 /// Runs `coe check`.
 pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    let today = crate::model::coe::today();
+    let today = crate::model::dates::today();
     let explicit = !args.files.is_empty();
     let paths = if explicit {
         resolve_files(&ctx.cwd, &args.files)?

@@ -7,7 +7,8 @@ use anyhow::Result;
 use super::Context;
 use crate::check;
 use crate::error::UserError;
-use crate::model::coe::{plural, Status};
+use crate::model::kinds::Status;
+use crate::model::plural;
 use crate::output::ui;
 use crate::store;
 
@@ -54,7 +55,7 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let errors: Vec<String> =
-        check::rules::check_coe(&coe, &file_name, &repo.config, crate::model::coe::today())
+        check::rules::check_coe(&coe, &file_name, &repo.config, crate::model::dates::today())
             .into_iter()
             .filter(|issue| issue.severity == check::Severity::Error)
             .map(|issue| match issue.field {

@@ -132,11 +132,7 @@ struct InPlace<'p> {
 }
 
 impl<'p> InPlace<'p> {
-    fn read(
-        repo: &crate::model::policy::Repo,
-        path: &'p std::path::Path,
-        coe: &Coe,
-    ) -> Result<Self> {
+    fn read(repo: &crate::store::Repo, path: &'p std::path::Path, coe: &Coe) -> Result<Self> {
         let text =
             store::read_text(path).map_err(|e| store::file_error(repo.relative(path), &e))?;
         Ok(InPlace {
@@ -162,7 +158,7 @@ impl<'p> InPlace<'p> {
 /// person has seen them (and confirmed, at a terminal); only the timeline's lines change.
 fn import(
     ctx: &Context,
-    repo: &crate::model::policy::Repo,
+    repo: &crate::store::Repo,
     path: &std::path::Path,
     coe: Coe,
     file: &std::path::Path,
@@ -194,7 +190,7 @@ fn import(
         format!(
             "{} ({} added to the timeline)",
             repo.relative(path).display(),
-            crate::model::coe::plural(added, "entry", "entries")
+            crate::model::plural(added, "entry", "entries")
         ),
     );
     ctx.commit(

@@ -5,10 +5,11 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Context;
-use crate::model::policy::{Config, Repo, CONFIG_FILE};
+use crate::model::policy::{Config, CONFIG_FILE};
 use crate::output::ui;
 use crate::store;
 use crate::store::git;
+use crate::store::Repo;
 
 /// Create `.coe.yaml` and the COE directory, and commit them
 ///

@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 use super::report::parse_date;
 use super::Context;
 use crate::error::UserError;
-use crate::model::coe::{Coe, Status};
-use crate::model::policy::{Config, Repo};
+use crate::model::coe::Coe;
+use crate::model::kinds::Status;
+use crate::model::policy::Config;
 use crate::output::table::{Cell, Table};
 use crate::output::ui::{self, style};
 use crate::store::load::finish;
+use crate::store::Repo;
 
 /// List COEs: id, severity, status, started, complete
 ///
@@ -159,7 +161,7 @@ pub fn rows(coes: &[(std::path::PathBuf, Coe)], repo: &Repo, filter: &Filter) ->
                         status: coe.status,
                         started: coe.incident.started.to_string(),
                         complete,
-                        answered: crate::model::coe::answered(&missing).len(),
+                        answered: crate::model::complete::answered(&missing).len(),
                         services: coe.services.clone(),
                         file: repo.relative(path).display().to_string(),
                     },
@@ -203,7 +205,7 @@ pub fn run(ctx: &Context, args: ListArgs) -> Result<ExitCode> {
             } else {
                 ui::note(format!(
                     "No COEs match (of {}).",
-                    crate::model::coe::plural(loaded.coes.len(), "COE", "COEs")
+                    crate::model::plural(loaded.coes.len(), "COE", "COEs")
                 ));
             }
         }

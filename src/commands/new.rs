@@ -10,13 +10,15 @@ use crate::error::{Interrupted, UserError};
 use crate::exit_codes::ExitStatus;
 use crate::input::interview;
 use crate::input::prompt::{self, Prompter};
-use crate::model::coe::{
-    self, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint, Stamp, Status, TimelineEntry,
-};
-use crate::model::policy::Repo;
+use crate::model::coe::{self, Coe, CorrectiveAction, DataPoint, TimelineEntry};
+use crate::model::dates::Stamp;
+use crate::model::kinds::ActionKind;
+use crate::model::kinds::ActionStatus;
+use crate::model::kinds::Status;
 use crate::model::times::Placed;
 use crate::output::ui;
 use crate::store;
+use crate::store::Repo;
 use crate::vendors::timeline;
 
 /// Write a new COE: metadata, then the seven questions
@@ -167,7 +169,7 @@ pub fn run(ctx: &Context, args: NewArgs) -> Result<ExitCode> {
             .hint("pass --title \"...\"")
             .into());
         }
-        let path = create_file(&repo, &mut coe)?;
+        let path = store::create_file(&repo, &mut coe)?;
         ui::status(
             "Created",
             format!("{} (draft)", repo.relative(&path).display()),
@@ -210,7 +212,7 @@ pub(super) fn import_timeline(repo: &Repo, coe: &Coe, file: &Path) -> Result<tim
 pub(super) fn show_import(imported: &timeline::Imported, file: &Path) {
     ui::note(format!(
         "{} from {} ({}){}:",
-        coe::plural(imported.entries.len(), "timeline entry", "timeline entries"),
+        crate::model::plural(imported.entries.len(), "timeline entry", "timeline entries"),
         file.display(),
         imported.source.name(),
         if imported.outside > 0 {
@@ -251,7 +253,7 @@ pub fn interview(
                     store::save(path, &c)?;
                 }
                 None => {
-                    let path = create_file(repo, &mut c)?;
+                    let path = store::create_file(repo, &mut c)?;
                     ui::note(format!(
                         "Saving the draft as {}",
                         repo.relative(&path).display()
@@ -380,49 +382,6 @@ pub(super) fn draft_note(repo: &Repo, path: &Path, id: &str, what: &str) -> Stri
     )
 }
 
-/// Writes a new COE file under a free id: `date-slug`, then `-2`, `-3`, ... The file is
-/// created exclusively, so concurrent writers never take the same id.
-pub fn create_file(repo: &Repo, coe: &mut Coe) -> Result<PathBuf> {
-    create_file_with(repo, coe, &|c| Ok(crate::store::format::to_yaml(c)))
-}
-
-/// [`create_file`], with the file's text made by `render` from the COE with its id.
-pub fn create_file_with(
-    repo: &Repo,
-    coe: &mut Coe,
-    render: &dyn Fn(&Coe) -> Result<String>,
-) -> Result<PathBuf> {
-    let base = coe::make_id(&coe.incident.started, &coe.title);
-    store::create_parent(&repo.coe_path(&base))?;
-    for n in 1..10_000 {
-        let id = if n == 1 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        };
-        let path = repo.coe_path(&id);
-        if path.exists() {
-            continue;
-        }
-        coe.id = id;
-        match store::write_atomic(&path, render(coe)?.as_bytes(), false) {
-            Ok(()) => return Ok(path),
-            Err(e)
-                if e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::AlreadyExists) =>
-            {
-                continue
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Err(UserError::new(format!(
-        "no free id for {base} in {}",
-        repo.coe_dir.display()
-    ))
-    .into())
-}
-
 /// A COE from the flags, and whether its start time was given.
 fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, bool)> {
     let config = &repo.config;
@@ -531,7 +490,7 @@ fn from_flags(args: &NewArgs, repo: &Repo) -> Result<(Coe, bool)> {
         if d.description.is_empty() {
             return Err(bad("data", "an entry has no description".into()));
         }
-        if let Some(problem) = d.link.as_deref().and_then(crate::model::coe::link_problem) {
+        if let Some(problem) = d.link.as_deref().and_then(crate::model::ids::link_problem) {
             return Err(bad("data", problem));
         }
     }
@@ -654,7 +613,7 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
             "owner" => ca.owner = value.to_string(),
             "due" => {
                 ca.due = Some(
-                    crate::model::coe::parse_date(value)
+                    crate::model::dates::parse_date(value)
                         .map_err(|_| format!("due `{value}`: expected a date, YYYY-MM-DD"))?,
                 )
             }
@@ -665,7 +624,7 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
                     .ok_or_else(|| format!("status `{value}`: expected open, done or wontfix"))?
             }
             "link" => {
-                if let Some(problem) = crate::model::coe::link_problem(value) {
+                if let Some(problem) = crate::model::ids::link_problem(value) {
                     return Err(problem);
                 }
                 ca.link = Some(value.to_string());
@@ -679,7 +638,7 @@ fn parse_action(spec: &str, number: usize) -> Result<CorrectiveAction, String> {
         }
     }
     if ca.status == ActionStatus::Done {
-        ca.done = Some(crate::model::coe::today());
+        ca.done = Some(crate::model::dates::today());
     }
     Ok(ca)
 }
@@ -695,7 +654,7 @@ fn read_these_first(repo: &Repo, coe: &Coe) -> Vec<String> {
     let found = crate::report::related::related(
         &crate::report::related::Probe::of(coe),
         &past,
-        crate::model::coe::today(),
+        crate::model::dates::today(),
     );
     if found.is_empty() {
         return Vec::new();

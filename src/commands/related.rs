@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::Context;
-use crate::model::coe::{ActionStatus, Coe};
+use crate::model::coe::Coe;
+use crate::model::kinds::ActionStatus;
 use crate::output::table::clean;
 use crate::report::related::{self, reasons, Probe, RelatedCoe};
 use crate::store;
@@ -53,7 +54,7 @@ pub fn run(ctx: &Context, args: RelatedArgs) -> Result<ExitCode> {
     let (_, target) = store::load_by_id(&repo, &args.id)?;
     let loaded = load(&repo)?;
     let coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, c)| c).collect();
-    let mut found = related::related(&Probe::of(&target), &coes, crate::model::coe::today());
+    let mut found = related::related(&Probe::of(&target), &coes, crate::model::dates::today());
     found.truncate(args.limit);
     let text = match args.format {
         RelatedFormat::Json => crate::output::ui::json(&found)?,
@@ -111,7 +112,7 @@ pub fn lines(found: &[RelatedCoe], actions: bool) -> Vec<String> {
                 (ActionStatus::Wontfix, _, _) => "won't fix".into(),
                 (ActionStatus::Open, _, Some(late)) => format!(
                     "OPEN, {}",
-                    crate::model::coe::plural(late as usize, "day overdue", "days overdue")
+                    crate::model::plural(late as usize, "day overdue", "days overdue")
                 ),
                 (ActionStatus::Open, _, None) => match a.due {
                     Some(due) => format!("open, due {due}"),

@@ -11,9 +11,9 @@ use jiff::civil::Date;
 
 use super::Context;
 use crate::error::UserError;
-use crate::model::coe::add_days;
 use crate::model::coe::Coe;
-use crate::report::rollup::Window;
+use crate::model::dates::add_days;
+use crate::report::view::Window;
 use crate::report::{self, render};
 use crate::store::load::finish;
 
@@ -74,7 +74,7 @@ pub enum ReportFormat {
 /// Runs `coe report`.
 pub fn run(ctx: &Context, args: ReportArgs) -> Result<ExitCode> {
     let repo = args.source.repo(ctx)?;
-    let today = crate::model::coe::today();
+    let today = crate::model::dates::today();
     let window = window(args.since, args.last, args.until, today)?;
     let loaded = args.source.load(ctx, &repo)?;
     let coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, coe)| coe).collect();
@@ -111,7 +111,7 @@ pub fn window(
 }
 
 /// Parses a calendar date written `YYYY-MM-DD`.
-pub use crate::model::coe::parse_date;
+pub use crate::model::dates::parse_date;
 
 /// Parses a span of days: `7d`, `2w`, or a bare number of days.
 pub fn parse_span(text: &str) -> Result<i64, String> {

@@ -51,7 +51,7 @@ pub enum ShowFormat {
 pub fn run(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let (_, coe) = store::load_by_id(&repo, &args.id)?;
-    let today = crate::model::coe::today();
+    let today = crate::model::dates::today();
     let text = match args.format {
         ShowFormat::Markdown => render_markdown(&coe, &repo.config, Some(&repo.root), today)?,
         ShowFormat::Html => {
@@ -100,7 +100,7 @@ pub fn render_markdown(
     today: jiff::civil::Date,
 ) -> Result<String> {
     let missing = coe.missing(config);
-    let answered = crate::model::coe::answered(&missing);
+    let answered = crate::model::complete::answered(&missing);
     let questions: Vec<QuestionView> = QUESTIONS
         .iter()
         .map(|q| QuestionView {

@@ -14,7 +14,8 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use super::Context;
-use crate::model::coe::{is_placeholder, Coe};
+use crate::model::coe::Coe;
+use crate::model::is_placeholder;
 use crate::output::markdown;
 use crate::output::markdown::{html_escape, html_page};
 use crate::output::ui;
@@ -70,7 +71,7 @@ struct Index {
 /// Runs `coe site`.
 pub fn run(ctx: &Context, args: SiteArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    let today = crate::model::coe::today();
+    let today = crate::model::dates::today();
     let loaded = load(&repo)?;
     let mut coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, c)| c).collect();
     coes.sort_by(|a, b| {
@@ -116,7 +117,7 @@ pub fn run(ctx: &Context, args: SiteArgs) -> Result<ExitCode> {
         format!(
             "{} ({} and the report)",
             out.display(),
-            crate::model::coe::plural(coes.len(), "COE page", "COE pages")
+            crate::model::plural(coes.len(), "COE page", "COE pages")
         ),
     );
     Ok(finish(&loaded.unreadable, "the site leaves"))

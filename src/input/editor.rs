@@ -255,7 +255,7 @@ fn without_errors(text: &str) -> String {
 fn with_errors(errors: &[String], theirs: &str) -> String {
     let mut block = format!(
         "{ERRORS_START} {}:\n",
-        crate::model::coe::plural(errors.len(), "problem", "problems")
+        crate::model::plural(errors.len(), "problem", "problems")
     );
     for e in errors {
         let _ = writeln!(block, "{MARK}   {e}");
@@ -313,7 +313,7 @@ pub fn validate(text: &str, config: &Config, new: bool) -> Result<Coe, Vec<Strin
     }
     let file_name = format!("{}.yaml", coe.id);
     for issue in
-        crate::check::rules::check_coe(&coe, &file_name, config, crate::model::coe::today())
+        crate::check::rules::check_coe(&coe, &file_name, config, crate::model::dates::today())
     {
         use crate::check::Rule;
         let skip = matches!(issue.rule, Rule::Id | Rule::FileName | Rule::Incomplete) && new
@@ -323,7 +323,7 @@ pub fn validate(text: &str, config: &Config, new: bool) -> Result<Coe, Vec<Strin
             errors.push(format!("{}{field}: {}", at(field), issue.message));
         }
     }
-    if coe.status != crate::model::coe::Status::Draft {
+    if coe.status != crate::model::kinds::Status::Draft {
         for m in coe.missing(config) {
             errors.push(format!(
                 "{}{}: status {} needs a complete COE; {} needs {} (or set status: draft)",

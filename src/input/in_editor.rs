@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::commands::new::create_file_with;
-use crate::commands::Context;
 use crate::input::editor::{self, Outcome};
-use crate::model::coe::{Coe, Stamp};
-use crate::model::policy::Repo;
+use crate::model::coe::Coe;
+use crate::model::dates::Stamp;
 use crate::output::ui;
 use crate::store;
 use crate::store::yaml_edit;
+use crate::store::Context;
+use crate::store::Repo;
 
 /// Whether to write in the editor: `--editor`, else `--no-editor`, else `COE_EDITOR_MODE`
 /// (1/true/yes or 0/false/no), else `editor:` in `.coe.yaml`.
@@ -55,7 +55,7 @@ pub fn new(ctx: &Context, repo: &Repo, coe: Coe, started_known: bool) -> Result<
         Outcome::Aborted { why, kept } => return aborted(why, kept, "Nothing was written."),
     };
     let parsed = written.clone();
-    let path = create_file_with(repo, &mut written, &|with_id| {
+    let path = store::create_file_with(repo, &mut written, &|with_id| {
         // The person's text with only the id line changed; coe's own layout if that
         // cannot be done in place.
         Ok(yaml_edit::update(&text, &parsed, with_id)
@@ -117,7 +117,7 @@ fn finish(ctx: &Context, repo: &Repo, path: &Path, coe: &Coe, verb: &str) -> Res
         &format!("coe: {verb} {} ({})", coe.id, coe.status),
     )?;
     if missing.is_empty() {
-        if coe.status == crate::model::coe::Status::Draft {
+        if coe.status == crate::model::kinds::Status::Draft {
             ui::note(
                 "Every question is answered: set `status: review` when it is ready for review.",
             );

@@ -17,9 +17,13 @@ pub(crate) use live::blame_in;
 use crate::input::prompt::Prompter;
 use crate::model::blame;
 use crate::model::coe::{
-    is_placeholder, link_problem, ActionKind, ActionStatus, Coe, CorrectiveAction, DataPoint,
-    Impact, Implications, RootCause, Stamp, TimelineEntry, WhatHappened,
+    Coe, CorrectiveAction, DataPoint, Impact, Implications, RootCause, TimelineEntry, WhatHappened,
 };
+use crate::model::dates::Stamp;
+use crate::model::ids::link_problem;
+use crate::model::is_placeholder;
+use crate::model::kinds::ActionKind;
+use crate::model::kinds::ActionStatus;
 use crate::model::policy::Config;
 use crate::model::questions::{Question, Section, QUESTIONS};
 use crate::model::times::{Clock, Placed};
@@ -1089,7 +1093,7 @@ impl<'a> Walk<'a> {
                 }
                 return Ok(current);
             }
-            match crate::model::coe::parse_date(answer) {
+            match crate::model::dates::parse_date(answer) {
                 Ok(d) => return Ok(Some(d)),
                 Err(e) => self.p.say(&format!("  {e}.")),
             }
@@ -1208,7 +1212,7 @@ fn capitalise(s: &str) -> String {
 }
 
 fn today() -> Date {
-    crate::model::coe::today()
+    crate::model::dates::today()
 }
 
 /// Word-wraps text to lines of at most `width` characters (a longer word stays whole).

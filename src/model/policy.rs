@@ -1,13 +1,13 @@
-//! `.coe.yaml`: discovery of the COE repository and its configuration, with defaults.
+//! The policy of a COE repository, read from `.coe.yaml` as plain data: severities,
+//! categories, deadlines, approvals, weights, with their defaults and validation. Finding
+//! and reading the file is `store::config`.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Deserializer, Serialize};
-
-use crate::error::UserError;
 
 /// The configuration file's name.
 pub const CONFIG_FILE: &str = ".coe.yaml";
@@ -38,6 +38,10 @@ pub const DEFAULT_BLAME_TERMS: &[&str] = &[
     "stupid",
     "mistake by",
 ];
+
+/// The tracker statuses `coe actions sync` takes as done when `tracker_done_statuses` is
+/// not set.
+pub const DEFAULT_DONE_STATUSES: &[&str] = &["Done", "Closed", "Resolved"];
 
 /// `.coe.yaml`. Every key is optional.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -227,7 +231,7 @@ impl Default for Config {
             editor: false,
             timeline_margin: TimelineMargin::default(),
             action_due_days: Default::default(),
-            tracker_done_statuses: crate::vendors::tracker::DEFAULT_DONE_STATUSES
+            tracker_done_statuses: DEFAULT_DONE_STATUSES
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
@@ -240,37 +244,6 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Reads and validates a configuration file.
-    pub fn load(path: &Path) -> Result<Config> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let config = Config::parse(&text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(":{}", l.line()))
-                .unwrap_or_default();
-            UserError::new(format!(
-                "{}{at}: invalid configuration: {}",
-                path.display(),
-                crate::store::format::strip_location(&e.to_string())
-            ))
-            .hint("see the README's \"Configuration\" section for the keys `.coe.yaml` accepts")
-        })?;
-        if let Some((key, problem)) = config.problem() {
-            let line = text
-                .lines()
-                .position(|l| l.starts_with(&format!("{key}:")))
-                .map(|i| format!(":{}", i + 1))
-                .unwrap_or_default();
-            return Err(UserError::new(format!(
-                "{}{line}: invalid configuration: `{key}` {problem}",
-                path.display()
-            ))
-            .into());
-        }
-        Ok(config)
-    }
-
     /// The first key whose value makes no sense, and why.
     pub fn problem(&self) -> Option<(&'static str, String)> {
         fn duplicate(items: &[String]) -> Option<&String> {
@@ -416,7 +389,7 @@ impl Config {
     fn action_due_days_problem(&self) -> Option<String> {
         for (key, days) in &self.action_due_days {
             let known = key == "default"
-                || crate::model::coe::ActionKind::ALL
+                || crate::model::kinds::ActionKind::ALL
                     .iter()
                     .any(|k| k.as_str() == key)
                 || self.severities.contains(key);
@@ -424,7 +397,7 @@ impl Config {
                 return Some(format!(
                     "has the key `{key}`, which is neither an action kind ({}), a configured \
                      severity ({}) nor `default`",
-                    crate::model::coe::ActionKind::ALL
+                    crate::model::kinds::ActionKind::ALL
                         .map(|k| k.as_str())
                         .join(", "),
                     self.severities.join(", ")
@@ -444,7 +417,7 @@ impl Config {
     /// else `default`; None when none of them is configured.
     pub fn default_action_due(
         &self,
-        kind: Option<crate::model::coe::ActionKind>,
+        kind: Option<crate::model::kinds::ActionKind>,
         severity: &str,
         started: jiff::civil::Date,
     ) -> Option<jiff::civil::Date> {
@@ -452,7 +425,7 @@ impl Config {
             .and_then(|k| self.action_due_days.get(k.as_str()))
             .or_else(|| self.action_due_days.get(severity))
             .or_else(|| self.action_due_days.get("default"))?;
-        Some(crate::model::coe::add_days(started, i64::from(*days)))
+        Some(crate::model::dates::add_days(started, i64::from(*days)))
     }
 
     /// Whether incidents of `severity` must have a COE (`requires_coe`).
@@ -526,118 +499,6 @@ impl Config {
     }
 }
 
-/// A COE repository: where it is and how it is configured.
-#[derive(Debug, Clone)]
-pub struct Repo {
-    /// The directory that holds `.coe.yaml` (or the git work-tree root).
-    pub root: PathBuf,
-    /// The configuration (defaults when there is no `.coe.yaml`).
-    pub config: Config,
-    /// Whether `.coe.yaml` exists.
-    pub has_config_file: bool,
-    /// The absolute directory of COE files.
-    pub coe_dir: PathBuf,
-}
-
-impl Repo {
-    /// Finds the repository from `start` the way git does: walking up to the directory that
-    /// holds `.coe.yaml`, else the git work-tree root. The walk stops at the work-tree root:
-    /// a `.coe.yaml` above the git repository (in a home directory, say) belongs to another
-    /// project. `COE_DIR` overrides the COE directory.
-    pub fn discover(start: &Path) -> Result<Repo> {
-        let start = start
-            .canonicalize()
-            .with_context(|| format!("cannot use directory {}", start.display()))?;
-        let git_root = git2::Repository::discover(&start)
-            .ok()
-            .and_then(|r| r.workdir().map(Path::to_path_buf))
-            .map(|w| w.canonicalize().unwrap_or(w));
-        let mut config_root = None;
-        for dir in start.ancestors() {
-            if dir.join(CONFIG_FILE).is_file() {
-                config_root = Some(dir.to_path_buf());
-                break;
-            }
-            if Some(dir) == git_root.as_deref() {
-                break;
-            }
-        }
-        let (root, has_config_file) = match (config_root, git_root) {
-            (Some(root), _) => (root, true),
-            (None, Some(git_root)) => (git_root, false),
-            (None, None) => {
-                return Err(UserError::new(format!(
-                    "no COE repository found in {} or any parent directory",
-                    start.display()
-                ))
-                .hint("run `coe init` to create one here, or pass `-C DIR`")
-                .into())
-            }
-        };
-        let config = if has_config_file {
-            Config::load(&root.join(CONFIG_FILE))?
-        } else {
-            Config::default()
-        };
-        Repo::at(root, config, has_config_file)
-    }
-
-    /// A repository at `root` with this configuration; checks the COE directory stays inside.
-    pub fn at(root: PathBuf, mut config: Config, has_config_file: bool) -> Result<Repo> {
-        let mut source = "`dir:` in .coe.yaml";
-        if let Some(dir) = std::env::var_os("COE_DIR").filter(|d| !d.is_empty()) {
-            config.dir = PathBuf::from(dir);
-            source = "COE_DIR";
-        }
-        let coe_dir = resolve_inside(&root, &config.dir, source)?;
-        Ok(Repo {
-            root,
-            config,
-            has_config_file,
-            coe_dir,
-        })
-    }
-
-    /// The path of a COE file by id.
-    pub fn coe_path(&self, id: &str) -> PathBuf {
-        self.coe_dir.join(format!("{id}.yaml"))
-    }
-
-    /// A path relative to the repository root, for messages and commits.
-    pub fn relative<'a>(&self, path: &'a Path) -> &'a Path {
-        path.strip_prefix(&self.root).unwrap_or(path)
-    }
-}
-
-/// `root/dir`, normalised, refused when it leaves `root` (`..`, an absolute path elsewhere,
-/// or a symlink out).
-fn resolve_inside(root: &Path, dir: &Path, source: &str) -> Result<PathBuf> {
-    let joined = root.join(dir);
-    let mut normal = PathBuf::new();
-    for part in joined.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                normal.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    let real = normal.canonicalize().unwrap_or_else(|_| normal.clone());
-    if !normal.starts_with(root) || !real.starts_with(root) {
-        return Err(UserError::new(format!(
-            "the COE directory `{}` (from {source}) is outside the repository {}",
-            dir.display(),
-            root.display()
-        ))
-        .hint(format!(
-            "set {source} to a path inside the repository, such as `coes`"
-        ))
-        .into());
-    }
-    Ok(normal)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,7 +568,7 @@ mod tests {
 
     #[test]
     fn action_due_days_by_kind_then_severity_then_default() {
-        use crate::model::coe::ActionKind;
+        use crate::model::kinds::ActionKind;
         let c = Config::parse("action_due_days: {prevent: 56, SEV1: 7, default: 30}\n")
             .unwrap_or_else(|e| panic!("{e}"));
         let started = jiff::civil::date(2026, 11, 22);
@@ -774,13 +635,5 @@ mod tests {
     #[test]
     fn unknown_key_is_an_error() {
         assert!(Config::parse("due_dayz: 7\n").is_err());
-    }
-
-    #[test]
-    fn dir_outside_is_refused() {
-        let root = std::env::temp_dir();
-        assert!(resolve_inside(&root, Path::new("../elsewhere"), "dir").is_err());
-        assert!(resolve_inside(&root, Path::new("/etc"), "dir").is_err());
-        assert!(resolve_inside(&root, Path::new("coes/../coes"), "dir").is_ok());
     }
 }

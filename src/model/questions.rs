@@ -422,7 +422,7 @@ mod tests {
     /// field names a key that does not exist).
     #[test]
     fn the_table_has_every_field_of_every_section() {
-        let coe = crate::store::format::parse(
+        let coe: Coe = serde_yaml::from_str(
             "version: 1\nid: 2026-11-22-x\ntitle: X\nseverity: SEV2\n\
              incident:\n  started: 2026-11-22T09:58:00Z\n\
              impact:\n  customers_affected: 3\n",

@@ -9,7 +9,7 @@
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::TimeZone;
 
-use crate::model::coe::Stamp;
+use crate::model::dates::Stamp;
 
 /// The zone people type times in.
 #[derive(Debug, Clone)]

@@ -93,6 +93,16 @@ pub fn warn(message: impl std::fmt::Display) {
 /// error: <message>
 ///   caused by: <cause>
 ///   hint: <hint>
+/// Prints an error as `error: ...`, its causes and a hint (see [`crate::error::report`]),
+/// and returns the exit code.
+pub fn report_error(err: &anyhow::Error) -> std::process::ExitCode {
+    let (status, report) = crate::error::report(err);
+    if let Some(report) = report {
+        error(&report.message, &report.causes, report.hint);
+    }
+    status.into()
+}
+
 /// ```
 pub fn error(message: &str, causes: &[String], hint: Option<&str>) {
     let mut text = format!("{} {message}", paint(style::ERROR, "error:"));

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::impact::Measure;
-use super::rollup::Report;
-use crate::model::coe::plural;
+use super::view::Report;
+use crate::model::plural;
 use crate::output::templates::thousands;
 
 /// The sentences, most important first.

@@ -4,7 +4,8 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::model::coe::{ActionStatus, Coe, CorrectiveAction};
+use crate::model::coe::{Coe, CorrectiveAction};
+use crate::model::kinds::ActionStatus;
 use crate::model::policy::Config;
 
 /// How many months the report's on-time table covers, ending with the window's month.

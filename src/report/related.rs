@@ -14,7 +14,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::rollup::{category, factor_categories, services};
-use crate::model::coe::{ActionStatus, Coe, Stamp};
+use crate::model::coe::Coe;
+use crate::model::dates::Stamp;
+use crate::model::kinds::ActionStatus;
 
 /// Points per shared service.
 pub const SERVICE_POINTS: u32 = 3;

@@ -13,9 +13,9 @@ use anyhow::Result;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use super::rollup::Report;
 use super::svg;
-use super::trends::Period;
+use super::view::Period;
+use super::view::Report;
 use crate::output::markdown;
 use crate::output::templates;
 

@@ -4,63 +4,12 @@
 //! Every label carries its year (`Nov 2026`, `Q4 2026`).
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
 use super::on_time::judged;
-use super::rollup::{by_severity, median, SeverityCount};
+use super::stats::{by_severity, median};
+use super::view::{Bucket, Period, Trends};
 use crate::model::coe::Coe;
 use crate::model::policy::Config;
-
-/// How long one bucket of the trend is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Period {
-    /// A calendar month.
-    Month,
-    /// A calendar quarter.
-    Quarter,
-}
-
-/// The trend over time, oldest bucket first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Trends {
-    /// Months or quarters.
-    pub period: Period,
-    /// The buckets, oldest first; the last one holds the window's last day.
-    pub buckets: Vec<Bucket>,
-}
-
-/// One month or quarter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Bucket {
-    /// `Nov 2026` or `Q4 2026`.
-    pub label: String,
-    /// Its first day.
-    pub since: Date,
-    /// Its last day (inclusive).
-    pub until: Date,
-    /// Incidents that started in it.
-    pub incidents: usize,
-    /// Those per severity, as in the summary.
-    pub by_severity: Vec<SeverityCount>,
-    /// Median minutes from started to detected, over its incidents with a detected time.
-    pub median_minutes_to_detect: Option<f64>,
-    /// Median minutes from started to mitigated, over its incidents with a mitigated time.
-    pub median_minutes_to_mitigate: Option<f64>,
-    /// Corrective actions due in it that can be judged on time or late (see
-    /// [`judged`]: due before `today` or done; won't-fix and undated done left out).
-    pub actions_due: usize,
-    /// Of those, done on or before their due date.
-    pub actions_done_on_time: usize,
-}
-
-impl Bucket {
-    /// Actions done on time ÷ actions due, when any were due.
-    #[cfg(test)]
-    pub fn on_time_rate(&self) -> Option<f64> {
-        (self.actions_due > 0).then(|| self.actions_done_on_time as f64 / self.actions_due as f64)
-    }
-}
 
 /// Windows longer than this many days are bucketed by quarter.
 const TWO_YEARS: i64 = 731;
@@ -68,7 +17,7 @@ const TWO_YEARS: i64 = 731;
 /// The trend ending with the month (or quarter) of `last`, going back to `since` and at
 /// least a year.
 pub fn trends(coes: &[Coe], config: &Config, since: Date, last: Date, today: Date) -> Trends {
-    let period = if crate::model::coe::days_between(last, since) >= TWO_YEARS {
+    let period = if crate::model::dates::days_between(last, since) >= TWO_YEARS {
         Period::Quarter
     } else {
         Period::Month
@@ -92,7 +41,7 @@ pub fn trends(coes: &[Coe], config: &Config, since: Date, last: Date, today: Dat
         .map(|&since| {
             // The last bucket ends with the window, not after it.
             let until = next(period, since)
-                .map(|n| crate::model::coe::add_days(n, -1))
+                .map(|n| crate::model::dates::add_days(n, -1))
                 .unwrap_or(since)
                 .min(last);
             bucket(coes, config, period, since, until, today)

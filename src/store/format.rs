@@ -502,6 +502,19 @@ mod tests {
     }
 
     #[test]
+    fn every_question_is_written_as_a_comment_above_its_section() {
+        let complete = parse(include_str!("../../fuzz/seeds/load_coe/complete.yaml")).unwrap();
+        for q in &QUESTIONS {
+            assert!(to_yaml(&complete).contains(&format!(
+                "# {}. {}\n{}:",
+                q.number,
+                q.text,
+                q.section.key()
+            )));
+        }
+    }
+
+    #[test]
     fn quotes_what_other_readers_mistype() {
         for s in [
             "no",

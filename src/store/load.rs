@@ -7,19 +7,29 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use serde::{Deserialize, Serialize};
 
-use crate::commands::Context;
 use crate::error::UserError;
 use crate::exit_codes::ExitStatus;
 use crate::model::coe::Coe;
-use crate::model::policy::{Repo, CONFIG_FILE};
+use crate::model::policy::CONFIG_FILE;
 use crate::output::progress::Progress;
 use crate::output::ui;
-use crate::report::rollup::Unreadable;
 use crate::store;
 use crate::store::cache::Cache;
 use crate::store::repos;
 use crate::store::repos::RepoSource;
+use crate::store::Context;
+use crate::store::Repo;
+
+/// A COE file that could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unreadable {
+    /// The file, relative to the repository root.
+    pub file: String,
+    /// Why, with the line where known.
+    pub error: String,
+}
 
 /// Where the read commands take their COEs from.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -193,12 +203,12 @@ pub fn finish(unreadable: &[Unreadable], what: &str) -> ExitCode {
         .count();
     let files = unreadable.len() - repositories;
     let counted = match (files, repositories) {
-        (n, 0) => crate::model::coe::plural(n, "COE file", "COE files"),
-        (0, n) => crate::model::coe::plural(n, "repository", "repositories"),
+        (n, 0) => crate::model::plural(n, "COE file", "COE files"),
+        (0, n) => crate::model::plural(n, "repository", "repositories"),
         (f, r) => format!(
             "{} and {}",
-            crate::model::coe::plural(f, "COE file", "COE files"),
-            crate::model::coe::plural(r, "repository", "repositories")
+            crate::model::plural(f, "COE file", "COE files"),
+            crate::model::plural(r, "repository", "repositories")
         ),
     };
     let hint = if repositories > 0 {

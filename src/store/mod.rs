@@ -1,6 +1,8 @@
 //! COE files on disk: listing, loading (in parallel), and atomic writes.
 
 pub mod cache;
+pub mod config;
+pub mod context;
 pub mod format;
 pub mod git;
 pub mod lines;
@@ -8,17 +10,18 @@ pub mod load;
 pub mod repos;
 pub mod yaml_edit;
 
+pub use self::config::Repo;
+pub use self::context::Context;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 use self::cache::{Cache, Parsed, Session};
 use self::format::ParseError;
 use crate::model::coe::Coe;
-use crate::model::policy::Repo;
 
 /// Why a COE file could not be loaded: reading it failed, it is no text coe reads, or its
 /// text is not a valid COE.
@@ -455,7 +458,7 @@ fn id_prefix_problem(id: &str) -> Option<String> {
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return crate::model::coe::id_problem(id);
+        return crate::model::ids::id_problem(id);
     }
     None
 }
@@ -601,6 +604,49 @@ fn new_file_permissions() -> Option<std::fs::Permissions> {
 #[cfg(not(unix))]
 fn new_file_permissions() -> Option<std::fs::Permissions> {
     None
+}
+
+/// Writes a new COE file under a free id: `date-slug`, then `-2`, `-3`, ... The file is
+/// created exclusively, so concurrent writers never take the same id.
+pub fn create_file(repo: &Repo, coe: &mut Coe) -> Result<PathBuf> {
+    create_file_with(repo, coe, &|c| Ok(format::to_yaml(c)))
+}
+
+/// [`create_file`], with the file's text made by `render` from the COE with its id.
+pub fn create_file_with(
+    repo: &Repo,
+    coe: &mut Coe,
+    render: &dyn Fn(&Coe) -> Result<String>,
+) -> Result<PathBuf> {
+    let base = crate::model::ids::make_id(&coe.incident.started, &coe.title);
+    create_parent(&repo.coe_path(&base))?;
+    for n in 1..10_000 {
+        let id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let path = repo.coe_path(&id);
+        if path.exists() {
+            continue;
+        }
+        coe.id = id;
+        match write_atomic(&path, render(coe)?.as_bytes(), false) {
+            Ok(()) => return Ok(path),
+            Err(e)
+                if e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::AlreadyExists) =>
+            {
+                continue
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(crate::error::UserError::new(format!(
+        "no free id for {base} in {}",
+        repo.coe_dir.display()
+    ))
+    .into())
 }
 
 #[cfg(test)]

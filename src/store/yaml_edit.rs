@@ -477,7 +477,8 @@ fn trailing_comment(line: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::coe::{ActionStatus, Status};
+    use crate::model::kinds::ActionStatus;
+    use crate::model::kinds::Status;
 
     fn sample() -> String {
         std::fs::read_to_string(concat!(

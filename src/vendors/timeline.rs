@@ -13,7 +13,8 @@ use anyhow::Result;
 use serde::Deserialize;
 
 use crate::error::UserError;
-use crate::model::coe::{Stamp, TimelineEntry};
+use crate::model::coe::TimelineEntry;
+use crate::model::dates::Stamp;
 use crate::model::policy::TimelineMargin;
 use crate::model::times::{Clock, Placed};
 

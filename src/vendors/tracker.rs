@@ -95,9 +95,6 @@ fn whole_file(message: impl Into<String>) -> ExportError {
     }
 }
 
-/// The Jira statuses that mean done when `.coe.yaml` does not say.
-pub const DEFAULT_DONE_STATUSES: &[&str] = &["Done", "Closed", "Resolved"];
-
 /// Reads an export, recognised by its shape. `done_statuses` are the Jira statuses that
 /// mean done (compared case-insensitively).
 pub fn parse(text: &str, done_statuses: &[String]) -> Result<Export, ExportError> {
@@ -338,7 +335,7 @@ fn jira_date(text: &str) -> Option<Date> {
     if let Some(date) = timestamp_date(text) {
         return Some(date);
     }
-    if let Ok(date) = crate::model::coe::parse_date(text) {
+    if let Ok(date) = crate::model::dates::parse_date(text) {
         return Some(date);
     }
     if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
@@ -479,7 +476,7 @@ mod tests {
     use jiff::civil::date;
 
     fn done() -> Vec<String> {
-        DEFAULT_DONE_STATUSES
+        crate::model::policy::DEFAULT_DONE_STATUSES
             .iter()
             .map(|s| s.to_string())
             .collect()

@@ -5,7 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use coe::model::coe::{make_id, ActionStatus, Coe, Status};
+use coe::model::coe::Coe;
+use coe::model::ids::make_id;
+use coe::model::kinds::ActionStatus;
+use coe::model::kinds::Status;
 use coe::model::policy::Config;
 use jiff::civil::Date;
 

@@ -3,6 +3,7 @@
 
 mod actions;
 mod approve;
+mod architecture;
 mod bad_input;
 mod cache;
 mod check;

@@ -2,9 +2,13 @@
 //! gives the same bytes.
 
 use coe::model::coe::{
-    ActionKind, ActionStatus, Coe, ContributingFactor, CorrectiveAction, DataPoint, Impact,
-    Implications, Incident, RootCause, Stamp, Status, TimelineEntry, WhatHappened,
+    Coe, ContributingFactor, CorrectiveAction, DataPoint, Impact, Implications, Incident,
+    RootCause, TimelineEntry, WhatHappened,
 };
+use coe::model::dates::Stamp;
+use coe::model::kinds::ActionKind;
+use coe::model::kinds::ActionStatus;
+use coe::model::kinds::Status;
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {

@@ -9,12 +9,13 @@ use jiff::civil::Date;
 
 use super::super::Context;
 use crate::error::UserError;
-use crate::model::coe::{ActionStatus, Coe};
-use crate::model::policy::Repo;
+use crate::model::coe::Coe;
+use crate::model::kinds::ActionStatus;
 use crate::output::ui;
 use crate::store;
 use crate::store::format;
 use crate::store::yaml_edit;
+use crate::store::Repo;
 
 /// Mark one corrective action done (or won't fix), and commit
 ///
@@ -81,13 +82,13 @@ pub struct LinkArgs {
 }
 
 fn parse_day(text: &str) -> Result<Date, String> {
-    crate::model::coe::parse_date(text)
+    crate::model::dates::parse_date(text)
 }
 
 /// Runs `coe actions done`.
 pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
-    let today = crate::model::coe::today();
+    let today = crate::model::dates::today();
     let file = CoeFile::load(&repo, &args.id)?;
     let index = file.action_index(&repo, &args.action)?;
     let old = &file.coe.corrective_actions[index];

@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::super::Context;
 use super::CoeLinks;
-use crate::model::coe::{ActionStatus, Coe, CorrectiveAction};
+use crate::model::coe::{Coe, CorrectiveAction};
+use crate::model::kinds::ActionStatus;
 use crate::model::policy::Config;
 use crate::output::ui;
 use crate::store::load::{finish, load};

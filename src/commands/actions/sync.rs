@@ -10,11 +10,12 @@ use jiff::civil::Date;
 use super::super::Context;
 use super::done::{CoeFile, Edit};
 use crate::error::UserError;
-use crate::model::coe::{ActionStatus, Coe};
+use crate::model::coe::Coe;
+use crate::model::kinds::ActionStatus;
 use crate::output::ui;
-use crate::report::rollup::Unreadable;
 use crate::store;
 use crate::store::load::finish;
+use crate::store::load::Unreadable;
 use crate::vendors::tracker::{self, Export};
 
 /// Mark done the actions whose tracker issue is closed, from a tracker export
@@ -225,13 +226,13 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
     }
     let read = format!(
         "Read {} from {}",
-        crate::model::coe::plural(export.issues.len(), "issue", "issues"),
+        crate::model::plural(export.issues.len(), "issue", "issues"),
         export.tracker.name()
     );
     let marked = format!(
         "{} done in {}",
-        crate::model::coe::plural(lines.len(), "action", "actions"),
-        crate::model::coe::plural(edits.len(), "file", "files")
+        crate::model::plural(lines.len(), "action", "actions"),
+        crate::model::plural(edits.len(), "file", "files")
     );
     ui::note(if args.dry_run {
         format!("{read}; would mark {marked}. Dry run: nothing was written.")
@@ -241,7 +242,7 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
     if !args.dry_run && !edits.is_empty() {
         let mut message = format!(
             "coe: sync {} from {}\n\n{}\n",
-            crate::model::coe::plural(lines.len(), "corrective action", "corrective actions"),
+            crate::model::plural(lines.len(), "corrective action", "corrective actions"),
             args.file
                 .file_name()
                 .map_or(shown.clone(), |n| n.to_string_lossy().into_owned()),
@@ -268,7 +269,7 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
 /// The files among `edits` whose text before the edit is not what HEAD holds: edits a person
 /// had not committed, which the sync's commit will include. One look at HEAD's tree for all
 /// files (a status check per file costs a walk of the index each, seconds for hundreds).
-fn uncommitted_edits(repo: &crate::model::policy::Repo, edits: &[Edit]) -> Result<Vec<String>> {
+fn uncommitted_edits(repo: &crate::store::Repo, edits: &[Edit]) -> Result<Vec<String>> {
     let git = crate::store::git::open(&repo.root)?;
     let Some(workdir) = git.workdir().and_then(|w| w.canonicalize().ok()) else {
         return Ok(Vec::new());

@@ -301,7 +301,7 @@ fn marking_an_action_done_while_revisiting_asks_the_date_defaulting_to_today() {
         action: "B".into(),
         kind: Some(ActionKind::Detect),
         owner: "t".into(),
-        due: crate::model::coe::parse_date("2026-12-02").ok(),
+        due: crate::model::dates::parse_date("2026-12-02").ok(),
         status: ActionStatus::Open,
         done: None,
         reason: None,
