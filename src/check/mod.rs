@@ -5,6 +5,7 @@
 //! to give findings a line number) and [`duplicate_ids`] and [`missing_coes`] look across
 //! files. [`output`] renders findings as text, JSON or GitHub annotations.
 
+pub mod files;
 pub mod gate;
 pub mod output;
 pub mod rules;

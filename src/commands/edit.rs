@@ -4,12 +4,12 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use super::new::{conclude, draft_note, finish};
 use super::Context;
 use crate::error::UserError;
 use crate::input::interview::{Mode, Walk};
 use crate::input::prompt;
 use crate::input::prompt::Prompter as _;
+use crate::input::session::{conclude, draft_note, finish};
 use crate::model::coe::Coe;
 use crate::model::questions::QUESTIONS;
 use crate::output::ui;
@@ -163,8 +163,8 @@ fn import(
     coe: Coe,
     file: &std::path::Path,
 ) -> Result<ExitCode> {
-    let imported = super::new::import_timeline(repo, &coe, file)?;
-    super::new::show_import(&imported, file);
+    let imported = crate::input::session::import_timeline(repo, &coe, file)?;
+    crate::input::session::show_import(&imported, file);
     if prompt::is_interactive() {
         let mut p = prompt::TerminalPrompter::default();
         prompt::install_interrupt_handler();

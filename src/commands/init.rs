@@ -95,7 +95,7 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
     if !keep.exists() {
         store::write_atomic(&keep, b"", false)?;
     }
-    let schema = super::schema::to_text(&super::schema::coe_schema());
+    let schema = crate::store::schema::to_text(&crate::store::schema::coe_schema());
     store::create_parent(&schema_path)?;
     store::write_atomic(&schema_path, schema.as_bytes(), true)?;
     ui::status(

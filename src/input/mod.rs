@@ -2,6 +2,8 @@
 //! external editor.
 
 pub mod editor;
+pub mod flags;
 pub mod in_editor;
 pub mod interview;
 pub mod prompt;
+pub mod session;

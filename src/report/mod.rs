@@ -6,12 +6,14 @@
 //! sentences of `headline`) -> a [`view::Report`] (the JSON view, documented in the
 //! README) -> [`render`].
 
+pub mod actions;
 pub mod headline;
 pub mod impact;
 pub mod on_time;
 pub mod related;
 pub mod render;
 pub mod rollup;
+pub mod site;
 pub mod stats;
 pub mod svg;
 pub mod trends;

@@ -10,6 +10,7 @@
 //! Only COEs whose incident started before this one's count ("past"), and only with a score
 //! above zero. Ties: the most recent first, then by id.
 
+use crate::output::table::clean;
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -190,6 +191,54 @@ pub fn reasons(r: &RelatedCoe) -> String {
         parts.push(format!("also {}", r.shared_categories.join(", ")));
     }
     parts.join("; ")
+}
+
+/// The related COEs as lines for a terminal: id, severity, date, score and why; the title;
+/// then, with `actions`, one line per corrective action and whether it was done.
+pub fn lines(found: &[RelatedCoe], actions: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, r) in found.iter().enumerate() {
+        out.push(String::new());
+        out.push(format!(
+            "{:>2}. {}  ({}, {}, score {}: {})",
+            i + 1,
+            clean(&r.id),
+            clean(&r.severity),
+            r.started,
+            r.score,
+            clean(&reasons(r))
+        ));
+        out.push(format!("    {}", clean(&r.title)));
+        if !actions {
+            continue;
+        }
+        if r.actions.is_empty() {
+            out.push("    no corrective actions".into());
+        }
+        for a in &r.actions {
+            let state = match (a.status, a.done, a.days_overdue) {
+                (ActionStatus::Done, Some(d), _) => format!("done {d}"),
+                (ActionStatus::Done, None, _) => "done".into(),
+                (ActionStatus::Wontfix, _, _) => "won't fix".into(),
+                (ActionStatus::Open, _, Some(late)) => format!(
+                    "OPEN, {}",
+                    crate::model::plural(late as usize, "day overdue", "days overdue")
+                ),
+                (ActionStatus::Open, _, None) => match a.due {
+                    Some(due) => format!("open, due {due}"),
+                    None => "open".into(),
+                },
+            };
+            out.push(format!(
+                "    {} {}: {} ({})",
+                clean(&a.id),
+                state,
+                clean(&a.action),
+                clean(&a.owner)
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -3,11 +3,13 @@
 pub mod cache;
 pub mod config;
 pub mod context;
+pub mod edit;
 pub mod format;
 pub mod git;
 pub mod lines;
 pub mod load;
 pub mod repos;
+pub mod schema;
 pub mod yaml_edit;
 
 pub use self::config::Repo;

@@ -5,18 +5,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use jiff::civil::Date;
 
 use super::super::Context;
-use super::done::{CoeFile, Edit};
 use crate::error::UserError;
 use crate::model::coe::Coe;
 use crate::model::kinds::ActionStatus;
 use crate::output::ui;
 use crate::store;
+use crate::store::edit::{CoeFile, Edit};
 use crate::store::load::finish;
 use crate::store::load::Unreadable;
-use crate::vendors::tracker::{self, Export};
+use crate::vendors::tracker::{self};
+use crate::vendors::tracker::{plan, Closing};
 
 /// Mark done the actions whose tracker issue is closed, from a tracker export
 ///
@@ -47,89 +47,6 @@ pub struct SyncArgs {
     /// Show the changes as a diff without writing or committing them
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// An open action whose issue is closed: to be marked done.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Closing {
-    /// Index of the COE in the list given to [`plan`].
-    pub coe: usize,
-    /// Index of the action in the COE.
-    pub action: usize,
-    /// The day its issue was closed.
-    pub on: Date,
-    /// The issue (`#45`, `PLAT-912`).
-    pub issue: String,
-}
-
-/// Something about an action a person should look at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The COE's id.
-    pub coe: String,
-    /// The action's id.
-    pub action: String,
-    /// What is wrong, as a sentence fragment.
-    pub message: String,
-}
-
-/// What a sync would do.
-#[derive(Debug, Default)]
-pub struct Plan {
-    /// Actions to mark done.
-    pub closing: Vec<Closing>,
-    /// Actions marked done whose issue is open again.
-    pub reopened: Vec<Finding>,
-    /// Open actions linked to an issue of the tracker the export covers that is not in it.
-    pub missing: Vec<Finding>,
-}
-
-/// Matches every action with a link against the export. Pure: nothing is read or written.
-pub fn plan(coes: &[&Coe], export: &Export) -> Plan {
-    let mut plan = Plan::default();
-    for (c, coe) in coes.iter().enumerate() {
-        for (a, action) in coe.corrective_actions.iter().enumerate() {
-            let Some(link) = action.link.as_deref().filter(|l| !l.trim().is_empty()) else {
-                continue;
-            };
-            let finding = |message: String| Finding {
-                coe: coe.id.clone(),
-                action: action.id.trim().to_string(),
-                message,
-            };
-            match (export.find(link), action.status) {
-                (Some(issue), ActionStatus::Open) => {
-                    if let Some(on) = issue.closed_on {
-                        plan.closing.push(Closing {
-                            coe: c,
-                            action: a,
-                            on,
-                            issue: issue.key.clone(),
-                        });
-                    }
-                }
-                (Some(issue), ActionStatus::Done) if issue.closed_on.is_none() => {
-                    let again = if issue.reopened {
-                        "was reopened"
-                    } else {
-                        "is open"
-                    };
-                    plan.reopened.push(finding(format!(
-                        "is marked done, but its issue {} {again} (status {})",
-                        issue.key, issue.status
-                    )))
-                }
-                (None, ActionStatus::Open) if export.covers(link) => {
-                    plan.missing.push(finding(format!(
-                        "links to {link}, which is not in the {} export",
-                        export.tracker.name()
-                    )))
-                }
-                _ => {}
-            }
-        }
-    }
-    plan
 }
 
 /// Runs `coe actions sync`.
