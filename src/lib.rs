@@ -1,13 +1,15 @@
 //! `coe`: Correction-of-Error postmortems, kept in git.
 //!
-//! The data flows one way: files (`store`, `format`) -> typed COEs (`coe`) -> checks and
-//! rollups (`check`, `report`) -> renderers -> stdout. The seven questions are defined once,
-//! in `questions`, and read by the interview, the YAML writer, the completeness rule and the
-//! renderers. Exit statuses live in `exit_codes`.
+//! The layers, bottom to top (ARCHITECTURE.md walks through them): `model` (the COE, the
+//! seven questions, the policy; depends on nothing else), `error` and `exit_codes`,
+//! `output` (terminal, Markdown, templates), `store` (files, the YAML format, the cache,
+//! git), `vendors` (outside systems' exports), `check`, `report` and `input` (the
+//! interview), then `commands` and `cli`. Imports only go down; `tests/cli/architecture.rs`
+//! checks it.
 //!
-//! Only what the integration tests, the examples and the fuzz target use is public (`coe`,
-//! `config`, `format`, `store`, `check`, `commands`); the rest is `pub(crate)`, so rustc
-//! reports dead code and refactors stay inside the crate.
+//! Only what the integration tests, the examples and the fuzz target use is public
+//! (`model`, `store`, `check`, `commands`); the rest is `pub(crate)`, so rustc reports dead
+//! code and refactors stay inside the crate.
 
 pub mod check;
 pub(crate) mod cli;

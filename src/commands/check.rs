@@ -17,38 +17,41 @@ use crate::output::ui;
 use crate::store;
 use crate::vendors::ExportFormat;
 
+/// The help of `CheckArgs`: the vendors' own words (commands, columns) are filled in
+/// from `vendors`, which alone knows them.
+const CHECK_HELP: &str = r#"Validate COE files; fail when one is broken or an incident lacks a complete COE
+
+Checks every COE file (or the files given): that it parses; that its fields are valid
+(id and file name, severity, category, incident times and timeline in order, unique
+ids and incident refs); that every COE whose incident started more than `due_days` ago
+answers all seven questions, and that a closed COE has its approvals; and lints for
+blame language, too few whys, unstated security implications, customers left without
+remediation, no preventive action and open corrective actions past due.
+
+With `--incidents FILE`, every incident in the export of a severity in `requires_coe`
+must have a complete COE `due_days` after it was created (before that, a missing COE
+is a note), and every COE's `incident_ref` should be in the export. FILE is what the
+incident system exports, recognised by its shape: PagerDuty `GET /incidents` JSON,
+incident.io v2 incidents JSON, `{gh_incidents}`, a Jira CSV export, or a hand-made
+list (one reference per line, a JSON array, CSV with an `incident_ref` or `id` column).
+
+Output: errors first, then warnings, then notes, one per line as
+`path:line: severity[rule]: message (field)`; a rule's warnings repeated more than
+--max-repeats times are one line with the count and the first files. A summary per rule
+goes to stderr. Exit status: 0 when there is no error, 1 when there is at least one, 2
+on a usage, configuration or input error.
+
+Given files (as a pre-commit hook passes them), only those files are parsed; duplicate
+ids are found from the other files' names.
+
+Examples:
+  coe check
+  coe check --format github --incidents pagerduty-incidents.json
+  coe check --strict coes/2026-11-22-checkout-latency.yaml"#;
+
 /// Validate COE files; fail when one is broken or an incident lacks a complete COE
-///
-/// Checks every COE file (or the files given): that it parses; that its fields are valid
-/// (id and file name, severity, category, incident times and timeline in order, unique
-/// ids and incident refs); that every COE whose incident started more than `due_days` ago
-/// answers all seven questions, and that a closed COE has its approvals; and lints for
-/// blame language, too few whys, unstated security implications, customers left without
-/// remediation, no preventive action and open corrective actions past due.
-///
-/// With `--incidents FILE`, every incident in the export of a severity in `requires_coe`
-/// must have a complete COE `due_days` after it was created (before that, a missing COE
-/// is a note), and every COE's `incident_ref` should be in the export. FILE is what the
-/// incident system exports, recognised by its shape: PagerDuty `GET /incidents` JSON,
-/// incident.io v2 incidents JSON, `gh issue list --json
-/// number,title,labels,createdAt,closedAt,url,state`, a Jira CSV export, or a hand-made
-/// list (one reference per line, a JSON array, CSV with an `incident_ref` or `id` column).
-///
-/// Output: errors first, then warnings, then notes, one per line as
-/// `path:line: severity[rule]: message (field)`; a rule's warnings repeated more than
-/// --max-repeats times are one line with the count and the first files. A summary per rule
-/// goes to stderr. Exit status: 0 when there is no error, 1 when there is at least one, 2
-/// on a usage, configuration or input error.
-///
-/// Given files (as a pre-commit hook passes them), only those files are parsed; duplicate
-/// ids are found from the other files' names.
-///
-/// Examples:
-///   coe check
-///   coe check --format github --incidents pagerduty-incidents.json
-///   coe check --strict coes/2026-11-22-checkout-latency.yaml
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
+#[command(about = "Validate COE files; fail when one is broken or an incident lacks a complete COE", long_about = crate::vendors::fill_help(CHECK_HELP))]
 pub struct CheckArgs {
     /// COE files to check [default: every file in the COE directory]
     #[arg(value_name = "FILE")]

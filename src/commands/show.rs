@@ -4,15 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use minijinja::value::Serde;
-use serde::Serialize;
 
 use super::Context;
-use crate::model::coe::Coe;
-use crate::model::policy::Config;
-use crate::model::questions::QUESTIONS;
 use crate::output::markdown;
-use crate::output::templates;
+use crate::report::document::render_markdown;
 use crate::store;
 
 /// Render one COE as Markdown or HTML
@@ -73,86 +68,6 @@ pub fn run(ctx: &Context, args: ShowArgs) -> Result<ExitCode> {
     };
     super::emit(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Serialize)]
-struct QuestionView {
-    number: u8,
-    /// The section's key, which the template branches on.
-    section: &'static str,
-    text: &'static str,
-    help: &'static str,
-    answered: bool,
-}
-
-#[derive(Serialize)]
-struct TimeView {
-    label: &'static str,
-    at: String,
-    after: Option<i64>,
-}
-
-/// One COE as Markdown, through the `coe.md.j2` template (overridable per repository).
-pub fn render_markdown(
-    coe: &Coe,
-    config: &Config,
-    repo_root: Option<&std::path::Path>,
-    today: jiff::civil::Date,
-) -> Result<String> {
-    let missing = coe.missing(config);
-    let answered = crate::model::complete::answered(&missing);
-    let questions: Vec<QuestionView> = QUESTIONS
-        .iter()
-        .map(|q| QuestionView {
-            number: q.number,
-            section: q.section.key(),
-            text: q.text,
-            help: q.help,
-            answered: answered.contains(&q.number),
-        })
-        .collect();
-    let inc = &coe.incident;
-    let mut times = vec![TimeView {
-        label: "Started",
-        at: inc.started.to_string(),
-        after: None,
-    }];
-    for (label, stamp) in [
-        ("Detected", &inc.detected),
-        ("Mitigated", &inc.mitigated),
-        ("Resolved", &inc.resolved),
-    ] {
-        if let Some(s) = stamp {
-            times.push(TimeView {
-                label,
-                at: s.to_string(),
-                after: Some(inc.started.minutes_until(s)),
-            });
-        }
-    }
-    let mut coe_value = serde_json::to_value(coe)?;
-    if let Some(actions) = coe_value
-        .get_mut("corrective_actions")
-        .and_then(|a| a.as_array_mut())
-    {
-        for (value, action) in actions.iter_mut().zip(&coe.corrective_actions) {
-            value["overdue"] = action.is_overdue(today).into();
-        }
-    }
-    let env = templates::environment(repo_root, &[]);
-    templates::render(
-        &env,
-        "coe.md.j2",
-        minijinja::context! {
-            coe => Serde(&coe_value),
-            complete => missing.is_empty(),
-            answered => answered.len(),
-            missing => missing.iter().map(|m| format!("Q{} {}: {}", m.question.number, m.field, m.what)).collect::<Vec<_>>(),
-            questions => Serde(questions),
-            times => Serde(times),
-            customer_minutes => coe.customer_minutes(),
-        },
-    )
 }
 
 #[cfg(test)]

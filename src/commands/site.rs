@@ -73,7 +73,8 @@ pub fn run(ctx: &Context, args: SiteArgs) -> Result<ExitCode> {
         .with_context(|| format!("creating {}", out.join("coes").display()))?;
 
     for coe in &coes {
-        let md = super::show::render_markdown(coe, &repo.config, Some(&repo.root), today)?;
+        let md =
+            crate::report::document::render_markdown(coe, &repo.config, Some(&repo.root), today)?;
         let page = with_nav(
             &html_page(&coe.title, &markdown::to_html_fragment(&md)),
             "../",

@@ -126,7 +126,7 @@ pub fn buffer(file_text: &str, config: &Config, new: bool) -> String {
             .and_then(|rest| rest.split_once(". "))
             .and_then(|(n, _)| n.parse::<u8>().ok());
         if let Some(q) = number.and_then(crate::model::questions::by_number) {
-            for help in crate::input::interview::wrap(q.help, 76) {
+            for help in crate::output::text::wrap(q.help, 76) {
                 let _ = writeln!(out, "{MARK} {help}");
             }
             for shape in shape_hints(q.section, config) {

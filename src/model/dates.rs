@@ -160,14 +160,10 @@ pub fn days_between(later: Date, earlier: Date) -> i64 {
 /// reproduced for a given day; else the local date. A `COE_TODAY` that is not a date is
 /// ignored here; [`today_problem`] says why, and `coe` warns about it once at start.
 pub fn today() -> Date {
-    match std::env::var("COE_TODAY") {
-        Ok(text) if !text.trim().is_empty() => match parse_date(&text) {
-            Ok(date) => return date,
-            Err(_) => {}
-        },
-        _ => {}
-    }
-    jiff::ZonedDateTime::now().date()
+    std::env::var("COE_TODAY")
+        .ok()
+        .and_then(|text| parse_date(&text).ok())
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
 }
 
 /// Why `COE_TODAY` is not used, when it is set to something that is not a date.

@@ -5,4 +5,5 @@ pub mod markdown;
 pub mod progress;
 pub mod table;
 pub mod templates;
+pub mod text;
 pub mod ui;

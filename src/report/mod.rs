@@ -7,8 +7,10 @@
 //! README) -> [`render`].
 
 pub mod actions;
+pub mod document;
 pub mod headline;
 pub mod impact;
+pub mod list;
 pub mod on_time;
 pub mod related;
 pub mod render;

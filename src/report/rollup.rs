@@ -93,7 +93,7 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
         after_fix: repeats_after_fix(&groups, window),
     };
     let actions = actions(coes, window, today);
-    let report = Report {
+    Report {
         window: WindowView {
             since: window.since,
             until: window.last_day(),
@@ -119,8 +119,7 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
         on_time: crate::report::on_time::by_month(coes, config, window.last_day(), today),
         trends: super::trends::trends(coes, config, window.since, window.last_day(), today),
         unreadable: Vec::new(),
-    };
-    report
+    }
 }
 
 /// Oldest first; ties by id so output is stable.

@@ -5,6 +5,10 @@
 //! The severity comes from a label (`sev1`, or any label `severity_map` names). People quote
 //! an issue as `#45`, `45` or its URL.
 
+/// The `gh` command whose output `coe check --incidents` reads (as the help shows it).
+pub const INCIDENTS_COMMAND: &str =
+    "gh issue list --json\nnumber,title,labels,createdAt,closedAt,url,state";
+
 use serde::Deserialize;
 
 use super::{decode, json_records, normalize, required_day, Incident, Skipped};

@@ -377,6 +377,16 @@ fn required_day(value: &str, field: &str, at: &str) -> Result<Date, String> {
         .ok_or_else(|| format!("{at}: `{field}` is `{value}`, which is not a date or time"))
 }
 
+/// A command's help with the vendors' own words filled in: `{gh_incidents}` (the `gh`
+/// command whose output `check --incidents` reads), `{gh_tracker}` (the one `actions sync`
+/// reads) and `{jira_tracker_columns}` (the Jira columns it needs).
+pub fn fill_help(template: &str) -> String {
+    template
+        .replace("{gh_incidents}", github::INCIDENTS_COMMAND)
+        .replace("{gh_tracker}", tracker::GITHUB_COMMAND)
+        .replace("{jira_tracker_columns}", tracker::JIRA_COLUMNS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,13 @@
 //!
 //! Everything here is pure: the caller reads the file and writes the COEs.
 
+/// The `gh` command whose output `coe actions sync` reads.
+pub const GITHUB_COMMAND: &str =
+    "gh issue list --state all --limit 1000 --json number,state,closedAt,url";
+
+/// The Jira CSV columns `coe actions sync` reads.
+pub const JIRA_COLUMNS: &str = "Issue key, Status and Resolved";
+
 use crate::model::coe::Coe;
 use crate::model::kinds::ActionStatus;
 use std::collections::{HashMap, HashSet};

@@ -18,27 +18,31 @@ use crate::store::load::Unreadable;
 use crate::vendors::tracker::{self};
 use crate::vendors::tracker::{plan, Closing};
 
+/// The help of `SyncArgs`: the vendors' own words (commands, columns) are filled in
+/// from `vendors`, which alone knows them.
+const SYNC_HELP: &str = r#"Mark done the actions whose tracker issue is closed, from a tracker export
+
+FILE is what the tracker already exports, recognised by its shape:
+  - GitHub: {gh_tracker}
+  - Jira: a CSV export with the columns {jira_tracker_columns} (the statuses
+    that mean done are `tracker_done_statuses` in .coe.yaml; default Done, Closed,
+    Resolved)
+
+An action is matched by its `link`: the issue's address, `#45`, or a Jira key such as
+PLAT-912 (alone or at the end of an address). Open actions whose issue is closed are
+marked done on the day the issue was closed, in place (comments kept), and every changed
+file goes into one commit. Actions marked done whose issue is open again, and open
+actions whose issue is not in the export, are reported. A malformed export is an error
+naming the record at fault, and nothing is written.
+
+Examples:
+  {gh_tracker} > issues.json
+  coe actions sync issues.json --dry-run
+  coe actions sync jira-export.csv"#;
+
 /// Mark done the actions whose tracker issue is closed, from a tracker export
-///
-/// FILE is what the tracker already exports, recognised by its shape:
-///   - GitHub: gh issue list --state all --limit 1000 --json number,state,closedAt,url
-///   - Jira: a CSV export with the columns Issue key, Status and Resolved (the statuses
-///     that mean done are `tracker_done_statuses` in .coe.yaml; default Done, Closed,
-///     Resolved)
-///
-/// An action is matched by its `link`: the issue's address, `#45`, or a Jira key such as
-/// PLAT-912 (alone or at the end of an address). Open actions whose issue is closed are
-/// marked done on the day the issue was closed, in place (comments kept), and every changed
-/// file goes into one commit. Actions marked done whose issue is open again, and open
-/// actions whose issue is not in the export, are reported. A malformed export is an error
-/// naming the record at fault, and nothing is written.
-///
-/// Examples:
-///   gh issue list --state all --limit 1000 --json number,state,closedAt,url > issues.json
-///   coe actions sync issues.json --dry-run
-///   coe actions sync jira-export.csv
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
+#[command(about = "Mark done the actions whose tracker issue is closed, from a tracker export", long_about = crate::vendors::fill_help(SYNC_HELP))]
 pub struct SyncArgs {
     /// The tracker export (GitHub issue list JSON or Jira CSV)
     #[arg(value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
