@@ -283,10 +283,28 @@ fn shift_line_number(line: &str, shift: usize) -> String {
     line.to_string()
 }
 
-/// Keeps the person's text in the temporary directory and returns where.
+/// Keeps the person's text and returns where: in a new private directory (mode 0700) of
+/// the temporary directory, in a file created exclusively (mode 0600), so another local
+/// user can neither read it nor plant a symlink for coe to write through.
 fn keep(name: &str, text: &str) -> Result<PathBuf> {
-    let path = std::env::temp_dir().join(format!("coe-edit-{name}.yaml"));
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("coe-edit-");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    let dir = builder
+        .tempdir()
+        .context("creating a private directory for the text")?
+        .keep();
+    let path = dir.join(format!("{name}.yaml"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(path)
 }
 

@@ -102,6 +102,8 @@ impl Prompter for TerminalPrompter {
         let result = dialoguer::Confirm::with_theme(&self.theme)
             .with_prompt(prompt)
             .default(default)
+            // The Enter after `n` must not answer the next prompt.
+            .wait_for_newline(true)
             .interact_on(&self.term);
         match result {
             Ok(b) => Ok(b),

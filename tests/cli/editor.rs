@@ -171,3 +171,48 @@ fn edit_in_the_editor_keeps_the_persons_comments() {
     );
     assert!(file.contains("- Config pushes skip canaries."), "{file}");
 }
+
+/// After an editor session that ends without a valid COE, the person's text is kept in a
+/// private directory, in a file of their own (0600): a symlink another user planted at
+/// the old fixed path (`$TMPDIR/coe-edit-new.yaml`) is not followed, and its target is
+/// untouched.
+#[test]
+fn the_kept_text_is_private_and_a_planted_symlink_is_not_followed() {
+    let env = TestEnv::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "someone else's file\n").unwrap();
+    let planted = tmp.path().join("coe-edit-new.yaml");
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    let script = Script::new(&[
+        // A mistake, then the person gives up: the second save is unchanged.
+        r#"sed -i 's/^severity: .*/severity: SEV9/' "$1""#,
+        "true",
+    ]);
+    let out = env
+        .coe(&["new", "--editor", "--title", "Kept text"])
+        .env("EDITOR", script.path())
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    let text = env.transcript(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "someone else's file\n"
+    );
+    let kept = text
+        .lines()
+        .find_map(|l| l.split("Your last text is kept in ").nth(1))
+        .map(|rest| PathBuf::from(rest.trim_end_matches('.')))
+        .unwrap_or_else(|| panic!("no kept path said:\n{text}"));
+    assert_ne!(kept, planted, "{text}");
+    assert!(kept.starts_with(tmp.path()), "{}", kept.display());
+    assert!(std::fs::read_to_string(&kept)
+        .unwrap()
+        .contains("severity: SEV9"));
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&kept), 0o600);
+    assert_eq!(mode(kept.parent().unwrap()), 0o700);
+}

@@ -190,7 +190,7 @@ fn new_walks_all_seven_questions_and_commits_only_the_file() {
     );
 
     s.expect("ready for review").unwrap();
-    s.send("y").unwrap();
+    s.send("y\r").unwrap();
     s.expect(expectrl::Eof).unwrap();
 
     let id = "2026-11-22-checkout-latency-spike-after-config-push";
@@ -286,7 +286,7 @@ fn interrupted_new_keeps_every_item_and_edit_resumes() {
     answer(&mut s, "Ticket link", "");
     answer(&mut s, "Corrective action (empty to finish)", "");
     s.expect("ready for review").unwrap();
-    s.send("n").unwrap();
+    s.send("n\r").unwrap();
     s.expect(expectrl::Eof).unwrap();
 
     let done = env.read(&format!("coes/{id}.yaml"));
@@ -436,7 +436,7 @@ fn new_with_every_answer_as_flags_asks_only_the_final_confirmation() {
     let before = String::from_utf8_lossy(asked.before()).into_owned();
     // dialoguer's prompts end in `›`; the only one is the confirmation itself.
     assert!(!before.contains('›'), "something else was asked:\n{before}");
-    s.send("y").unwrap();
+    s.send("y\r").unwrap();
     let rest = s.expect(expectrl::Eof).unwrap();
     let rest = String::from_utf8_lossy(rest.as_bytes()).into_owned();
     assert_eq!(rest.matches('✔').count(), 1, "one answered prompt: {rest}");
@@ -544,11 +544,11 @@ fn times_after_midnight_are_asked_about_and_a_typo_is_retyped() {
     answer(&mut s, "Detected", "23:00");
     s.expect("23:00 is before started 23:27: did you mean 2017-02-01 23:00?")
         .unwrap();
-    s.send("n").unwrap();
+    s.send("n\r").unwrap();
     answer(&mut s, "Detected", "23:40");
     answer(&mut s, "Mitigated", "00:30");
     s.expect("did you mean 2017-02-01 00:30?").unwrap();
-    s.send("y").unwrap();
+    s.send("y\r").unwrap();
     answer(&mut s, "Resolved", "02:30");
     // The timeline: 00:36 after 23:27 lands on the next day.
     answer(&mut s, "Time (HH:MM", "23:27");
@@ -556,7 +556,7 @@ fn times_after_midnight_are_asked_about_and_a_typo_is_retyped() {
     answer(&mut s, "Time (HH:MM", "00:36");
     s.expect("00:36 is before the previous entry 23:27: did you mean 2017-02-01 00:36?")
         .unwrap();
-    s.send("y").unwrap();
+    s.send("y\r").unwrap();
     answer(
         &mut s,
         "What happened then?",
@@ -564,7 +564,7 @@ fn times_after_midnight_are_asked_about_and_a_typo_is_retyped() {
     );
     answer(&mut s, "Time (HH:MM", "");
     s.expect("ready for review").unwrap();
-    s.send("y").unwrap();
+    s.send("y\r").unwrap();
     s.expect(expectrl::Eof).unwrap();
     let id = "2017-01-31-checkout-latency-spike-after-config-push";
     let coe = coe::store::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
@@ -648,9 +648,9 @@ fn new_with_a_timeline_file_shows_it_and_asks_first() {
         shown.contains("2026-11-22T10:04:00Z  Latency alarm fired"),
         "{shown}"
     );
-    s.send("y").unwrap();
+    s.send("y\r").unwrap();
     s.expect("ready for review").unwrap();
-    s.send("y").unwrap();
+    s.send("y\r").unwrap();
     s.expect(expectrl::Eof).unwrap();
     let id = "2026-11-22-checkout-latency-spike-after-config-push";
     let coe = coe::store::format::parse(&env.read(&format!("coes/{id}.yaml"))).unwrap();
@@ -661,4 +661,54 @@ fn new_with_a_timeline_file_shows_it_and_asks_first() {
         .map(|e| e.event.as_str())
         .collect();
     assert_eq!(events, ["Config change rolled out", "Latency alarm fired"]);
+}
+
+/// The issue's reproduction: a `n` typed at a y/n question, then Enter, must answer that
+/// question only. Before, the confirm took the `n` and the Enter answered the next prompt
+/// (the resolved time, skipped for good). Every time typed is echoed with its full date.
+#[test]
+fn n_enter_at_a_confirm_leaves_the_next_answer_untouched() {
+    let env = TestEnv::new();
+    let mut s = spawn(
+        &env,
+        &[
+            "new",
+            "--no-commit",
+            "--title",
+            "T",
+            "--started",
+            "2023-11-02T11:44:00Z",
+            "--severity",
+            "SEV1",
+            "--leader",
+            "R",
+            "--service",
+            "api",
+            "--incident-ref",
+            "R-1",
+            "--detected",
+            "11:47",
+            "--mitigated",
+            "17:57",
+        ],
+    );
+    answer(&mut s, "Resolved", "04:25");
+    s.expect("did you mean 2023-11-03 04:25?").unwrap();
+    s.send("n\r").unwrap();
+    // Asked again, not skipped: the Enter after `n` was the confirm's.
+    answer(&mut s, "Resolved", "18:30");
+    s.expect("Taken as 2023-11-02 18:30 UTC.").unwrap();
+    s.expect("Summary of what happened").unwrap();
+    s.send("\x03").unwrap();
+    s.expect(expectrl::Eof).unwrap();
+    let file = std::fs::read_dir(env.root.join("coes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .expect("the draft");
+    let coe = coe::store::format::parse(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(
+        coe.incident.resolved.as_ref().map(|r| r.as_str()),
+        Some("2023-11-02T18:30:00Z")
+    );
 }

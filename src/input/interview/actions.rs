@@ -68,6 +68,7 @@ impl Walk<'_> {
             }
         })
     }
+
     /// Changes one field of an existing action (or all of them).
     pub(super) fn change_action(
         &mut self,
@@ -89,6 +90,7 @@ impl Walk<'_> {
         }
         Ok(ca)
     }
+
     pub(super) fn ask_action_field(
         &mut self,
         ca: &mut CorrectiveAction,
@@ -137,6 +139,7 @@ impl Walk<'_> {
         }
         Ok(())
     }
+
     /// Asks where an action stands; a newly done action asks its done date (default
     /// today, so a backfilled COE records the real day); a reopened one loses it.
     pub(super) fn update_status(&mut self, action: &mut CorrectiveAction) -> Result<()> {

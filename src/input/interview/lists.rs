@@ -58,6 +58,7 @@ impl Walk<'_> {
         coe.what_happened.timeline.sort_by_key(|e| e.at.at());
         Ok(())
     }
+
     /// The optional contributing factors, asked after question 3: a category (or none to
     /// finish), then what it was.
     pub(super) fn contributing_factors(&mut self, coe: &mut Coe) -> Result<()> {
@@ -80,6 +81,7 @@ impl Walk<'_> {
             self.saved(coe, "a contributing factor")?;
         }
     }
+
     pub(super) fn whys(
         &mut self,
         coe: &mut Coe,
@@ -120,6 +122,7 @@ impl Walk<'_> {
             w.item_text(&prompt, current.map(String::as_str))
         })
     }
+
     pub(super) fn data(
         &mut self,
         coe: &mut Coe,
@@ -152,6 +155,7 @@ impl Walk<'_> {
             Ok(Some(DataPoint { description, link }))
         })
     }
+
     /// An optional link, refused until it is an http(s) URL or a repository path.
     pub(super) fn ask_link(
         &mut self,
@@ -169,6 +173,7 @@ impl Walk<'_> {
             }
         }
     }
+
     /// A list: asked item by item when empty; kept when answered and not revisiting; in
     /// [`Mode::All`], kept, added to, or changed, removed and inserted one item at a time.
     pub(super) fn list<T: Clone>(
@@ -255,6 +260,7 @@ impl Walk<'_> {
         }
         Ok(())
     }
+
     pub(super) fn pick<T>(&mut self, items: &[T], list: &List<T>, prompt: &str) -> Result<usize> {
         let shown: Vec<String> = items
             .iter()
@@ -270,6 +276,7 @@ impl Walk<'_> {
         let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
         self.p.select(&format!("  {prompt}"), &shown, 0)
     }
+
     /// New items at the end until an empty answer; too few whys ask for another.
     pub(super) fn append<T: Clone>(
         &mut self,

@@ -81,6 +81,7 @@ impl Walk<'_> {
         }
         self.later_times(coe, &mut head)
     }
+
     /// Detected, mitigated, resolved: each at or after the one before; `back` returns to
     /// the one before, so a wrong earlier answer is fixed without starting again.
     pub(super) fn later_times(
@@ -136,6 +137,7 @@ impl Walk<'_> {
         }
         Ok(())
     }
+
     pub(super) fn ask_start(&mut self, current: Option<&Stamp>) -> Result<Stamp> {
         let prompt = format!(
             "Started (when customers were first affected; YYYY-MM-DD HH:MM, {})",
@@ -159,11 +161,26 @@ impl Walk<'_> {
                 .clock
                 .parse(answer, current.map(|c| self.clock.day_of(c)))
             {
-                Ok(s) => return Ok(s),
+                Ok(s) => {
+                    self.taken_as(&s);
+                    return Ok(s);
+                }
                 Err(e) => self.p.say(&format!("  {e}")),
             }
         }
     }
+
+    /// Says which day and time a typed time was taken as, in the configured zone: a bare
+    /// `HH:MM` names no day, and the person should see the one coe chose.
+    pub(super) fn taken_as(&mut self, time: &Stamp) {
+        let said = format!(
+            "  Taken as {} {}.",
+            self.clock.show(time),
+            self.clock.name()
+        );
+        self.p.say(&said);
+    }
+
     /// A time at or after `previous`. A bare `HH:MM` earlier than `previous` is offered on
     /// the next day and confirmed; a full time before it is refused.
     pub(super) fn ask_time_after(
@@ -191,7 +208,10 @@ impl Walk<'_> {
                 return Ok(TimeAnswer::Back);
             }
             match self.clock.place_after(answer, previous) {
-                Ok(Placed::InOrder(s)) => return Ok(TimeAnswer::Time(Some(s))),
+                Ok(Placed::InOrder(s)) => {
+                    self.taken_as(&s);
+                    return Ok(TimeAnswer::Time(Some(s)));
+                }
                 Ok(Placed::NextDay(s)) => {
                     // Past midnight is likely within hours of the previous time; a day
                     // later is more likely a typo.
@@ -204,17 +224,26 @@ impl Walk<'_> {
                         self.clock.show(&s)
                     );
                     if self.p.confirm(&question, likely)? {
+                        self.taken_as(&s);
                         return Ok(TimeAnswer::Time(Some(s)));
                     }
                     if before_ok {
                         let day = self.clock.day_of(previous);
-                        return Ok(TimeAnswer::Time(Some(self.clock.parse(answer, Some(day)).map_err(anyhow::Error::msg)?)));
+                        let same_day = self
+                            .clock
+                            .parse(answer, Some(day))
+                            .map_err(anyhow::Error::msg)?;
+                        self.taken_as(&same_day);
+                        return Ok(TimeAnswer::Time(Some(same_day)));
                     }
                     self.p.say(&format!(
                         "  Type the time again (YYYY-MM-DD HH:MM for another day){back_hint}."
                     ));
                 }
-                Ok(Placed::Before(s)) if before_ok => return Ok(TimeAnswer::Time(Some(s))),
+                Ok(Placed::Before(s)) if before_ok => {
+                    self.taken_as(&s);
+                    return Ok(TimeAnswer::Time(Some(s)));
+                }
                 Ok(Placed::Before(s)) => self.p.say(&format!(
                     "  {} is before {previous_label} ({}): times go in order. Type it again{back_hint}.",
                     self.clock.show(&s),
@@ -224,6 +253,7 @@ impl Walk<'_> {
             }
         }
     }
+
     /// One non-empty line.
     pub(super) fn required_line(
         &mut self,
@@ -239,6 +269,7 @@ impl Walk<'_> {
             self.p.say(&format!("  {why}"));
         }
     }
+
     pub(super) fn ask_count(&mut self, prompt: &str, current: Option<u64>) -> Result<Option<u64>> {
         let shown = current.map(|n| n.to_string());
         loop {
@@ -258,6 +289,7 @@ impl Walk<'_> {
             }
         }
     }
+
     pub(super) fn ask_date(
         &mut self,
         prompt: &str,
