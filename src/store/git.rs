@@ -26,7 +26,15 @@ const LOCK_WAIT: Duration = Duration::from_secs(6);
 /// Opens the git repository that contains `dir`, refusing bare repositories and the
 /// repository features libgit2 cannot work with (named, with `--no-commit` as the way on).
 pub fn open(dir: &Path) -> Result<Repository> {
-    let repo = Repository::discover(dir).map_err(|e| setup::cannot_open(dir, e))?;
+    // `FROM_ENV`: the repository as git would see it, with the configuration git would read
+    // (`GIT_CONFIG_GLOBAL`, `GIT_CONFIG_SYSTEM`, `GIT_CONFIG_NOSYSTEM`, `GIT_DIR`,
+    // `GIT_CEILING_DIRECTORIES`), so identity, signing and hooks are the user's own.
+    let repo = Repository::open_ext(
+        dir,
+        git2::RepositoryOpenFlags::FROM_ENV,
+        std::iter::empty::<&std::ffi::OsStr>(),
+    )
+    .map_err(|e| setup::cannot_open(dir, e))?;
     if repo.is_bare() {
         return Err(UserError::new(format!(
             "{} is a bare git repository; coe needs a work tree",
@@ -50,9 +58,31 @@ pub fn open_or_init(dir: &Path) -> Result<(Repository, bool)> {
     }
 }
 
-/// The commit author and committer: `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` when set, else
-/// git configuration (as git does); `GIT_AUTHOR_DATE` (RFC 3339) fixes the time.
+/// Who a commit is by, as git decides it (`git var GIT_AUTHOR_IDENT`): `GIT_AUTHOR_NAME`,
+/// else `author.name`, else `user.name`; `GIT_AUTHOR_EMAIL`, else `author.email`, else
+/// `user.email`, else `EMAIL`. `GIT_AUTHOR_DATE` (RFC 3339) fixes the time.
 pub fn signature(repo: &Repository) -> Result<Signature<'static>> {
+    identity(repo, Role::Author)
+}
+
+/// Who commits: as [`signature`], with `GIT_COMMITTER_*` and `committer.*`
+/// (`git var GIT_COMMITTER_IDENT`). Where git would guess a committer from the machine
+/// (only `GIT_AUTHOR_*` set), coe takes the author instead.
+pub fn committer(repo: &Repository) -> Result<Signature<'static>> {
+    identity(repo, Role::Committer).or_else(|_| signature(repo))
+}
+
+#[derive(Clone, Copy)]
+enum Role {
+    Author,
+    Committer,
+}
+
+fn identity(repo: &Repository, role: Role) -> Result<Signature<'static>> {
+    let (prefix, section) = match role {
+        Role::Author => ("GIT_AUTHOR", "author"),
+        Role::Committer => ("GIT_COMMITTER", "committer"),
+    };
     let env = |key: &str| std::env::var(key).ok().filter(|v| !v.trim().is_empty());
     let config = repo.config().ok();
     let from_config = |key: &str| {
@@ -62,14 +92,19 @@ pub fn signature(repo: &Repository) -> Result<Signature<'static>> {
             .ok()
             .filter(|v| !v.trim().is_empty())
     };
-    let name = env("GIT_AUTHOR_NAME").or_else(|| from_config("user.name"));
-    let email = env("GIT_AUTHOR_EMAIL").or_else(|| from_config("user.email"));
+    let name = env(&format!("{prefix}_NAME"))
+        .or_else(|| from_config(&format!("{section}.name")))
+        .or_else(|| from_config("user.name"));
+    let email = env(&format!("{prefix}_EMAIL"))
+        .or_else(|| from_config(&format!("{section}.email")))
+        .or_else(|| from_config("user.email"))
+        .or_else(|| env("EMAIL"));
     let (Some(name), Some(email)) = (name, email) else {
         return Err(UserError::new("git does not know who you are: user.name and user.email are not set")
             .hint("run `git config --global user.name \"Your Name\"` and `git config --global user.email you@example.com`, or pass `--no-commit`")
             .into());
     };
-    let fixed_time = env("GIT_AUTHOR_DATE").and_then(|d| d.parse::<jiff::Timestamp>().ok());
+    let fixed_time = env(&format!("{prefix}_DATE")).and_then(|d| d.parse::<jiff::Timestamp>().ok());
     let sig = match fixed_time {
         Some(t) => Signature::new(&name, &email, &git2::Time::new(t.as_second(), 0)),
         None => Signature::now(&name, &email),
@@ -104,7 +139,8 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
         .workdir()
         .ok_or_else(|| anyhow!("the repository has no work tree"))?;
     let workdir = workdir.canonicalize().unwrap_or(workdir.to_path_buf());
-    let sig = signature(repo)?;
+    let author = signature(repo)?;
+    let committer = committer(repo)?;
     let mut entries = Vec::new();
     for path in paths {
         let rel = path.strip_prefix(&workdir).map_err(|_| {
@@ -130,8 +166,17 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
         Lock::acquire(&coe_lock, "another coe is committing", stale).map_err(not_committed)?;
     setup::refuse_in_progress(repo).map_err(not_committed)?;
     preflight(repo, &entries).map_err(not_committed)?;
-    let signer = sign::signer(repo, &sig).map_err(not_committed)?;
-    let prepare = || prepare(repo, &entries, &sig, message, signer.as_ref());
+    let signer = sign::signer(repo, &committer).map_err(not_committed)?;
+    let prepare = || {
+        prepare(
+            repo,
+            &entries,
+            &author,
+            &committer,
+            message,
+            signer.as_ref(),
+        )
+    };
     let mut prepared = Some(prepare().map_err(not_committed)?);
     stage(repo, &entries).map_err(|e| not_committed(e.context("updating the git index")))?;
     // When the branch moved since (another writer), the commit is prepared again on top.
@@ -347,7 +392,8 @@ struct Prepared {
 fn prepare(
     repo: &Repository,
     entries: &[Staged],
-    sig: &Signature,
+    author: &Signature,
+    committer: &Signature,
     message: &str,
     signer: Option<&sign::Signer>,
 ) -> Result<Prepared> {
@@ -369,7 +415,7 @@ fn prepare(
     }
     let tree = repo.find_tree(update.create_updated(repo, &base)?)?;
     let parents: Vec<&git2::Commit> = parent.iter().collect();
-    let buffer = repo.commit_create_buffer(sig, sig, message, &tree, &parents)?;
+    let buffer = repo.commit_create_buffer(author, committer, message, &tree, &parents)?;
     let commit = match signer {
         None => repo.odb()?.write(git2::ObjectType::Commit, &buffer)?,
         Some(signer) => {

@@ -172,3 +172,123 @@ fn an_old_configuration_reads_unchanged() {
     let (code, text) = run(&env, &["check"]);
     assert_eq!(code, 0, "no approvals asked for: {text}");
 }
+
+/// `git var IDENT` (name and email) for the repository, with `vars` over the test's
+/// environment: what git itself would record.
+fn git_ident(env: &TestEnv, which: &str, vars: &[(&str, &str)]) -> String {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(&env.root).args(["var", which]);
+    crate::common::hermetic(&mut cmd, &env.root);
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", env.transcript(&out));
+    let ident = String::from_utf8(out.stdout).unwrap();
+    // "Name <email> 1700000000 +0000": the time is not ours to compare.
+    ident[..=ident.find('>').unwrap()].to_string()
+}
+
+/// The identity git would use comes from `GIT_CONFIG_GLOBAL` (not `~/.gitconfig`), from an
+/// `includeIf` in it, from `author.*`/`committer.*` and from `GIT_COMMITTER_*`; each is
+/// compared with what `git var` says.
+#[test]
+fn the_approval_and_the_commit_are_by_whoever_git_says() {
+    let env = env_with_policy("");
+    env.git(&["config", "--unset", "user.name"]);
+    env.git(&["config", "--unset", "user.email"]);
+    // HOME holds a different person, whom neither git nor coe may use.
+    env.write(
+        ".gitconfig",
+        "[user]\n\tname = Home Person\n\temail = home@example.com\n",
+    );
+    let configs = tempfile::tempdir().unwrap();
+    let global = configs.path().join("global.ini");
+    let included = configs.path().join("work.ini");
+    std::fs::write(&included, "[user]\n\temail = sam@work.example\n").unwrap();
+    std::fs::write(
+        &global,
+        format!(
+            "[user]\n\tname = Sam Lee\n\temail = sam@home.example\n\
+             [includeIf \"gitdir:{}/\"]\n\tpath = {}\n\
+             [committer]\n\tname = Commit Bot\n",
+            env.root.display(),
+            included.display()
+        ),
+    )
+    .unwrap();
+    let global = global.to_str().unwrap();
+    let vars = [("GIT_CONFIG_GLOBAL", global)];
+    let author = git_ident(&env, "GIT_AUTHOR_IDENT", &vars);
+    assert_eq!(author, "Sam Lee <sam@work.example>");
+    let committer = git_ident(&env, "GIT_COMMITTER_IDENT", &vars);
+    assert_eq!(committer, "Commit Bot <sam@work.example>");
+
+    let out = env
+        .coe(&["approve", ID])
+        .env("GIT_CONFIG_GLOBAL", global)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    assert!(env
+        .read(&format!("coes/{ID}.yaml"))
+        .contains("- by: Sam Lee\n"));
+    assert_eq!(env.git(&["log", "-1", "--format=%an <%ae>"]).trim(), author);
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%cn <%ce>"]).trim(),
+        committer
+    );
+
+    // GIT_COMMITTER_* win over the configuration, as in git.
+    let vars = [
+        ("GIT_CONFIG_GLOBAL", global),
+        ("GIT_COMMITTER_NAME", "CI Runner"),
+        ("GIT_COMMITTER_EMAIL", "ci@example.com"),
+    ];
+    let committer = git_ident(&env, "GIT_COMMITTER_IDENT", &vars);
+    let out = env
+        .coe(&["close", ID])
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    assert_eq!(
+        env.git(&["log", "-1", "--format=%cn <%ce>"]).trim(),
+        committer
+    );
+    assert_eq!(env.git(&["log", "-1", "--format=%an <%ae>"]).trim(), author);
+}
+
+/// `commit.gpgsign` set only in `GIT_CONFIG_GLOBAL`: git would sign (here: refuse, the
+/// program does not exist), so coe does not make an unsigned commit.
+#[test]
+fn signing_asked_for_in_git_config_global_is_honoured() {
+    let env = TestEnv::empty();
+    env.git(&["init", "-q", "-b", "main"]);
+    let configs = tempfile::tempdir().unwrap();
+    let global = configs.path().join("global.ini");
+    std::fs::write(
+        &global,
+        "[user]\n\tname = Sam Lee\n\temail = sam@example.com\n\
+         [commit]\n\tgpgsign = true\n[gpg]\n\tprogram = /nonexistent/gpg\n",
+    )
+    .unwrap();
+    let out = env
+        .coe(&["init"])
+        .env("GIT_CONFIG_GLOBAL", &global)
+        .output()
+        .unwrap();
+    let text = env.transcript(&out);
+    assert_ne!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("/nonexistent/gpg"), "{text}");
+    let commits = std::process::Command::new("git")
+        .current_dir(&env.root)
+        .args(["rev-list", "--all", "--count"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&commits.stdout).trim(),
+        "0",
+        "{text}"
+    );
+}
