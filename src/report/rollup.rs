@@ -143,6 +143,7 @@ fn incident_row(coe: &Coe, complete: bool, impact: &Impact) -> IncidentRow {
         duration_minutes: end
             .map(|e| inc.started.minutes_until(e))
             .filter(|m| *m >= 0),
+        minutes_to_mitigate: coe.minutes_to_mitigate(),
         customers_affected: coe.impact.customers_affected,
         customer_minutes: impact.customer_minutes,
         impact_minutes: impact.impact_minutes,
@@ -332,7 +333,7 @@ impl ImpactRow {
             customers_unknown: 0,
             customer_minutes: None,
             impact_minutes: None,
-            impact: 0.0,
+            impact: None,
             by_customer_minutes: 0,
             by_impact_minutes: 0,
             unmeasured: 0,
@@ -355,7 +356,9 @@ impl ImpactRow {
         if let Some(im) = impact.impact_minutes {
             self.impact_minutes = Some(self.impact_minutes.unwrap_or(0.0) + im);
         }
-        self.impact += impact.impact.unwrap_or(0.0);
+        if let Some(i) = impact.impact {
+            self.impact = Some(self.impact.unwrap_or(0.0) + i);
+        }
         match impact.measure {
             Measure::CustomerMinutes => self.by_customer_minutes += 1,
             Measure::ImpactMinutes => self.by_impact_minutes += 1,
@@ -375,11 +378,9 @@ fn add_impact<'a>(
         .add(coe, impact);
 }
 
-/// Most impact first, then most incidents.
+/// Most impact first (unknown last), then most incidents.
 fn impact_order(a: &ImpactRow, b: &ImpactRow) -> Ordering {
-    b.impact
-        .total_cmp(&a.impact)
-        .then_with(|| b.incidents.cmp(&a.incidents))
+    most_first(a.impact, b.impact).then_with(|| b.incidents.cmp(&a.incidents))
 }
 
 /// Ranks rows by impact, then incidents (both descending), then name (rows without a name
@@ -456,15 +457,22 @@ fn recurring_pairs(
                 impact: group
                     .iter()
                     .filter_map(|(i, _, _)| impacts[*i].impact)
-                    .sum(),
+                    .reduce(|a, b| a + b),
+                estimated: group
+                    .iter()
+                    .filter(|(i, _, _)| {
+                        impacts[*i].impact.is_some()
+                            && impacts[*i].measure == Measure::ImpactMinutes
+                    })
+                    .count(),
             }
         })
         .collect();
+    // Most impact first, as every ranking of the report (unknown last), then most
+    // incidents.
     pairs.sort_by(|a, b| {
-        b.incidents
-            .len()
-            .cmp(&a.incidents.len())
-            .then_with(|| b.impact.total_cmp(&a.impact))
+        most_first(a.impact, b.impact)
+            .then_with(|| b.incidents.len().cmp(&a.incidents.len()))
             .then_with(|| a.category.cmp(&b.category))
             .then_with(|| a.service.cmp(&b.service))
     });
@@ -525,3 +533,5 @@ fn repeats_after_fix<'c>(groups: &PairGroups<'c>, window: Window) -> Vec<RepeatA
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unknowns;

@@ -149,6 +149,9 @@ pub struct IncidentRow {
     pub started: String,
     /// Minutes from started to mitigated (or to resolved when there is no mitigated time).
     pub duration_minutes: Option<i64>,
+    /// Minutes from started to mitigated; `null` without a mitigated time (the report's
+    /// "Time to mitigate" column).
+    pub minutes_to_mitigate: Option<i64>,
     /// Customers affected, when known.
     pub customers_affected: Option<u64>,
     /// Customers affected × minutes to mitigate, when both are known.
@@ -267,8 +270,9 @@ pub struct ImpactRow {
     pub customer_minutes: Option<u64>,
     /// Impact-minutes, summed over the incidents that have them; `null` when none has.
     pub impact_minutes: Option<f64>,
-    /// The ranking figure: the incidents' impact summed, in the report's impact unit.
-    pub impact: f64,
+    /// The ranking figure: the incidents' impact summed, in the report's impact unit, over
+    /// the incidents whose impact is known; `null` when none is (never 0 for unknown).
+    pub impact: Option<f64>,
     /// Incidents measured by customer-minutes.
     pub by_customer_minutes: usize,
     /// Incidents measured by impact-minutes (no customer count).
@@ -335,8 +339,11 @@ pub struct RecurringPair {
     pub in_window: usize,
     /// Customers affected, summed over those that give a count; `null` when none does.
     pub customers_affected: Option<u64>,
-    /// The incidents' impact summed, in the report's impact unit.
-    pub impact: f64,
+    /// The incidents' impact summed, in the report's impact unit, over those whose impact
+    /// is known; `null` when none is.
+    pub impact: Option<f64>,
+    /// How many of those are estimates (impact-minutes converted by the calibration).
+    pub estimated: usize,
 }
 
 /// An incident that happened again after the earlier incident's fix was done.

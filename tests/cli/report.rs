@@ -389,6 +389,7 @@ struct JsonIncident {
     status: String,
     started: String,
     duration_minutes: Option<i64>,
+    minutes_to_mitigate: Option<i64>,
     customers_affected: Option<u64>,
     customer_minutes: Option<u64>,
     impact_minutes: Option<f64>,
@@ -454,7 +455,7 @@ struct JsonImpact {
     customers_unknown: usize,
     customer_minutes: Option<u64>,
     impact_minutes: Option<f64>,
-    impact: f64,
+    impact: Option<f64>,
     by_customer_minutes: usize,
     by_impact_minutes: usize,
     unmeasured: usize,
@@ -477,7 +478,8 @@ struct JsonPair {
     as_factor: usize,
     in_window: usize,
     customers_affected: Option<u64>,
-    impact: f64,
+    impact: Option<f64>,
+    estimated: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -724,7 +726,7 @@ fn json_report_decodes_into_typed_structs() {
         r.root_causes.all.by_category[1].customer_minutes,
         Some(696_000)
     );
-    assert_eq!(r.root_causes.all.by_category[1].impact, 696_000.0);
+    assert_eq!(r.root_causes.all.by_category[1].impact, Some(696_000.0));
     assert_eq!(r.root_causes.all.by_category[3].customers_affected, None);
     assert_eq!(r.root_causes.all.by_category[3].unmeasured, 1);
     let window_services: Vec<Option<&str>> = r
@@ -754,7 +756,7 @@ fn json_report_decodes_into_typed_structs() {
         .collect();
     assert_eq!(pairs, [("configuration", "checkout", 2, 1)]);
     assert_eq!(r.recurrences.pairs[0].customers_affected, Some(15000));
-    assert_eq!(r.recurrences.pairs[0].impact, 696_000.0);
+    assert_eq!(r.recurrences.pairs[0].impact, Some(696_000.0));
     assert_eq!(
         (
             r.recurrences.pairs[0].as_root_cause,
@@ -891,7 +893,7 @@ fn contributing_factors_in_json_and_markdown() {
     let r: JsonReport = serde_json::from_slice(&out.stdout).unwrap();
     let f = &r.contributing_factors.all;
     // deployment: dns 1,250,000 + checkout 516,000 customer-minutes.
-    let cats: Vec<(Option<&str>, usize, f64)> = f
+    let cats: Vec<(Option<&str>, usize, Option<f64>)> = f
         .by_category
         .iter()
         .map(|c| (c.name.as_deref(), c.incidents, c.impact))
@@ -899,8 +901,8 @@ fn contributing_factors_in_json_and_markdown() {
     assert_eq!(
         cats,
         [
-            (Some("deployment"), 2, 1_766_000.0),
-            (Some("process"), 1, 516_000.0)
+            (Some("deployment"), 2, Some(1_766_000.0)),
+            (Some("process"), 1, Some(516_000.0))
         ]
     );
     let top = &f.by_service[0];
@@ -911,7 +913,7 @@ fn contributing_factors_in_json_and_markdown() {
             top.impact.incidents,
             top.impact.impact
         ),
-        ("checkout", "deployment", 2, 1_766_000.0)
+        ("checkout", "deployment", 2, Some(1_766_000.0))
     );
     assert_eq!(r.contributing_factors.window.by_category.len(), 2);
     let checkout = r

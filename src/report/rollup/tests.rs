@@ -9,12 +9,15 @@ use crate::model::kinds::ActionKind;
 use crate::model::kinds::{ActionStatus, Status};
 use jiff::civil::date;
 
-fn stamp(s: &str) -> crate::model::dates::Stamp {
+/// A category row as a tuple: name, incidents, impact, by customer-, by impact-minutes.
+type CategoryRow<'a> = (Option<&'a str>, usize, Option<f64>, usize, usize);
+
+pub(super) fn stamp(s: &str) -> crate::model::dates::Stamp {
     s.parse().unwrap()
 }
 
 /// A complete COE: started at `started`, detected 10 min later, mitigated 60 min later.
-fn coe(id: &str, started: &str) -> Coe {
+pub(super) fn coe(id: &str, started: &str) -> Coe {
     let at = stamp(started);
     let plus =
         |m: i64| crate::model::dates::Stamp::from(at.at() + jiff::SignedDuration::from_mins(m));
@@ -81,13 +84,13 @@ fn action(id: &str, status: ActionStatus, due: &str, done: Option<&str>) -> Corr
     }
 }
 
-const TODAY: Date = date(2026, 11, 25);
+pub(super) const TODAY: Date = date(2026, 11, 25);
 
 fn week() -> Window {
     Window::inclusive(date(2026, 11, 19), TODAY)
 }
 
-fn report(coes: &[Coe]) -> Report {
+pub(super) fn report(coes: &[Coe]) -> Report {
     build(coes, &Config::default(), week(), TODAY)
 }
 
@@ -400,7 +403,7 @@ fn recurring_pairs_need_the_same_category_and_service() {
     );
     assert_eq!(p.incidents, ["2026-09-01-a", "2026-11-20-b"]);
     assert_eq!(p.in_window, 1);
-    assert_eq!(p.impact, 12_000.0);
+    assert_eq!(p.impact, Some(12_000.0));
 }
 
 #[test]
@@ -673,7 +676,7 @@ fn incidents_rank_by_customer_minutes_or_calibrated_impact_minutes() {
             sev1.by_impact_minutes,
             sev1.unmeasured
         ),
-        (48_000.0, 2, 1, 2)
+        (Some(48_000.0), 2, 1, 2)
     );
     assert_eq!(sev1.impact_minutes, Some(660.0));
 }
@@ -731,7 +734,7 @@ fn contributing_factors_roll_up_and_recur_with_root_causes() {
     y.contributing_factors = vec![factor("deployment"), factor("TODO")];
     let r = report(&[x, y]);
     let f = &r.contributing_factors.all;
-    let cats: Vec<(Option<&str>, usize, f64, usize, usize)> = f
+    let cats: Vec<CategoryRow> = f
         .by_category
         .iter()
         .map(|c| {
@@ -747,11 +750,11 @@ fn contributing_factors_roll_up_and_recur_with_root_causes() {
     assert_eq!(
         cats,
         [
-            (Some("deployment"), 2, 9_000.0, 1, 1),
-            (Some("process"), 1, 6_000.0, 1, 0)
+            (Some("deployment"), 2, Some(9_000.0), 1, 1),
+            (Some("process"), 1, Some(6_000.0), 1, 0)
         ]
     );
-    let pairs: Vec<(&str, &str, usize, f64)> = f
+    let pairs: Vec<(&str, &str, usize, Option<f64>)> = f
         .by_service
         .iter()
         .map(|p| {
@@ -766,9 +769,9 @@ fn contributing_factors_roll_up_and_recur_with_root_causes() {
     assert_eq!(
         pairs,
         [
-            ("checkout", "deployment", 2, 9_000.0),
-            ("checkout", "process", 1, 6_000.0),
-            ("payments", "deployment", 1, 3_000.0)
+            ("checkout", "deployment", 2, Some(9_000.0)),
+            ("checkout", "process", 1, Some(6_000.0)),
+            ("payments", "deployment", 1, Some(3_000.0))
         ]
     );
     assert_eq!(r.incidents[0].factor_categories, ["deployment", "process"]);
@@ -783,7 +786,7 @@ fn contributing_factors_roll_up_and_recur_with_root_causes() {
             p[0].as_factor,
             p[0].impact
         ),
-        ("deployment", "checkout", 1, 1, 9_000.0)
+        ("deployment", "checkout", 1, 1, Some(9_000.0))
     );
     assert_eq!(r.contributing_factors.window, r.contributing_factors.all);
 }
