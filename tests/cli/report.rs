@@ -757,6 +757,13 @@ fn json_report_decodes_into_typed_structs() {
     assert_eq!(pairs, [("configuration", "checkout", 2, 1)]);
     assert_eq!(r.recurrences.pairs[0].customers_affected, Some(15000));
     assert_eq!(r.recurrences.pairs[0].impact, Some(696_000.0));
+    assert_eq!(r.recurrences.pairs[0].estimated, 0, "both are counted");
+    // Time to mitigate is never time to resolve: equal to the duration where mitigated.
+    for i in &r.incidents {
+        if let Some(m) = i.minutes_to_mitigate {
+            assert_eq!(Some(m), i.duration_minutes, "{}", i.id);
+        }
+    }
     assert_eq!(
         (
             r.recurrences.pairs[0].as_root_cause,
