@@ -126,10 +126,14 @@ fn run_one(args: &Args) -> Result<()> {
     };
     let drafts = coes.iter().filter(|c| c.status == Status::Draft).count();
     let today = args.today;
+    let config = coe::model::policy::Config::default();
     let overdue = coes
         .iter()
-        .flat_map(|c| &c.corrective_actions)
-        .filter(|ca| ca.is_overdue(today))
+        .flat_map(|c| {
+            c.corrective_actions
+                .iter()
+                .filter(|ca| c.action_days_overdue(ca, &config, today).is_some())
+        })
         .count();
     eprintln!(
         "Wrote {} COEs ({} drafts, {} overdue actions, {:.1} KB each on average) to {}{} in {:.1} s.",
@@ -1394,7 +1398,12 @@ mod tests {
         let overdue_drafts = count(&|c| {
             c.status == Status::Draft && add_days(c.incident.started.date(), 14) < today
         });
-        let with_overdue = count(&|c| c.corrective_actions.iter().any(|ca| ca.is_overdue(today)));
+        let config = coe::model::policy::Config::default();
+        let with_overdue = count(&|c| {
+            c.corrective_actions
+                .iter()
+                .any(|ca| c.action_days_overdue(ca, &config, today).is_some())
+        });
         let blamed = count(&|c| {
             let text = coe::store::format::to_yaml(c).to_lowercase();
             config.blame_terms.iter().any(|t| text.contains(t.as_str()))

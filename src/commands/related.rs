@@ -53,7 +53,12 @@ pub fn run(ctx: &Context, args: RelatedArgs) -> Result<ExitCode> {
     let (_, target) = store::load_by_id(&repo, &args.id)?;
     let loaded = load(&repo)?;
     let coes: Vec<Coe> = loaded.coes.into_iter().map(|(_, c)| c).collect();
-    let mut found = related::related(&Probe::of(&target), &coes, crate::model::dates::today());
+    let mut found = related::related(
+        &Probe::of(&target),
+        &coes,
+        &repo.config,
+        crate::model::dates::today(),
+    );
     found.truncate(args.limit);
     let text = match args.format {
         RelatedFormat::Json => crate::output::ui::json(&found)?,

@@ -290,6 +290,7 @@ pub fn read_these_first(repo: &Repo, coe: &Coe) -> Vec<String> {
     let found = crate::report::related::related(
         &crate::report::related::Probe::of(coe),
         &past,
+        &repo.config,
         crate::model::dates::today(),
     );
     if found.is_empty() {

@@ -341,6 +341,20 @@ impl Coe {
         })
     }
 
+    /// Whole days past due on `today` of `action` (one of this COE's), when it is still
+    /// open after the day [`Coe::action_due`] gives (its own `due`, else the default of
+    /// `action_due_days`). The one definition of an overdue action: the report, `coe
+    /// actions --overdue` and `coe check` all ask here.
+    pub fn action_days_overdue(
+        &self,
+        action: &CorrectiveAction,
+        config: &Config,
+        today: Date,
+    ) -> Option<i64> {
+        let due = self.action_due(action, config)?;
+        (action.status == ActionStatus::Open && due < today).then(|| days_between(today, due))
+    }
+
     /// Whole days past [`Coe::due_date`] on `today`, when it is past.
     pub fn days_late(&self, config: &Config, today: Date) -> Option<i64> {
         let due = self.due_date(config);
@@ -399,17 +413,5 @@ impl CorrectiveAction {
             parts.push("due");
         }
         parts
-    }
-
-    /// True when still open and due before `today`.
-    pub fn is_overdue(&self, today: Date) -> bool {
-        self.status == ActionStatus::Open && self.due.is_some_and(|due| due < today)
-    }
-
-    /// Whole days past due on `today`, for an open action past its due date.
-    pub fn days_overdue(&self, today: Date) -> Option<i64> {
-        self.due
-            .filter(|_| self.is_overdue(today))
-            .map(|due| days_between(today, due))
     }
 }

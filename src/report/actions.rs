@@ -34,17 +34,9 @@ pub fn rows<'a>(
     let mut rows: Vec<ActionRow> = coes
         .into_iter()
         .flat_map(|coe| {
-            coe.corrective_actions.iter().map(move |action| {
-                let mut row = ActionRow::new(coe, action, today);
-                if action.due.is_none() {
-                    row.due = coe.action_due(action, config);
-                    row.days_overdue = row
-                        .due
-                        .filter(|due| action.status == ActionStatus::Open && *due < today)
-                        .map(|due| crate::model::dates::days_between(today, due));
-                }
-                row
-            })
+            coe.corrective_actions
+                .iter()
+                .map(move |action| ActionRow::new(coe, action, config, today))
         })
         .filter(|row| {
             (!filter.overdue || row.days_overdue.is_some())

@@ -68,7 +68,10 @@ pub fn render_markdown(
         .and_then(|a| a.as_array_mut())
     {
         for (value, action) in actions.iter_mut().zip(&coe.corrective_actions) {
-            value["overdue"] = action.is_overdue(today).into();
+            value["overdue"] = coe
+                .action_days_overdue(action, config, today)
+                .is_some()
+                .into();
         }
     }
     let env = templates::environment(repo_root, &[]);

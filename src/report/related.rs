@@ -107,7 +107,12 @@ pub struct RelatedAction {
 }
 
 /// The past COEs related to `probe`, most related first.
-pub fn related(probe: &Probe<'_>, coes: &[Coe], today: Date) -> Vec<RelatedCoe> {
+pub fn related(
+    probe: &Probe<'_>,
+    coes: &[Coe],
+    config: &crate::model::policy::Config,
+    today: Date,
+) -> Vec<RelatedCoe> {
     let mine = probe.categories();
     let mut out: Vec<(RelatedCoe, &Coe)> = coes
         .iter()
@@ -151,7 +156,7 @@ pub fn related(probe: &Probe<'_>, coes: &[Coe], today: Date) -> Vec<RelatedCoe> 
                                 status: a.status,
                                 due: a.due,
                                 done: a.done,
-                                days_overdue: a.days_overdue(today),
+                                days_overdue: c.action_days_overdue(a, config, today),
                             })
                             .collect(),
                     },
@@ -304,7 +309,12 @@ mod tests {
             ), // 3+1 = 4
         ];
         let today = jiff::civil::date(2026, 11, 25);
-        let found = related(&Probe::of(&me), &coes, today);
+        let found = related(
+            &Probe::of(&me),
+            &coes,
+            &crate::model::policy::Config::default(),
+            today,
+        );
         let got: Vec<(&str, u32)> = found.iter().map(|r| (&r.id[11..], r.score)).collect();
         assert_eq!(
             got,

@@ -92,7 +92,7 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
         pairs: recurring_pairs(&groups, &impacts, window),
         after_fix: repeats_after_fix(&groups, window),
     };
-    let actions = actions(coes, window, today);
+    let actions = actions(coes, config, window, today);
     Report {
         window: WindowView {
             since: window.since,
@@ -211,15 +211,19 @@ fn overdue_coes(coes: &[Coe], complete: &[bool], config: &Config, today: Date) -
     out
 }
 
-fn actions(coes: &[Coe], window: Window, today: Date) -> ActionsRollup {
+fn actions(coes: &[Coe], config: &Config, window: Window, today: Date) -> ActionsRollup {
     let mut due = Vec::new();
     let mut done = Vec::new();
     let mut overdue = Vec::new();
     let mut owners: HashMap<String, (usize, usize)> = HashMap::new();
     for coe in coes {
         for action in &coe.corrective_actions {
-            let row = || ActionRow::new(coe, action, today);
-            if action.due.is_some_and(|d| window.contains(d)) {
+            let row = || ActionRow::new(coe, action, config, today);
+            let overdue_days = coe.action_days_overdue(action, config, today);
+            if coe
+                .action_due(action, config)
+                .is_some_and(|d| window.contains(d))
+            {
                 due.push(row());
             }
             if action.status == ActionStatus::Done
@@ -227,13 +231,13 @@ fn actions(coes: &[Coe], window: Window, today: Date) -> ActionsRollup {
             {
                 done.push(row());
             }
-            if action.is_overdue(today) {
+            if overdue_days.is_some() {
                 overdue.push(row());
             }
             if action.status == ActionStatus::Open {
                 let entry = owners.entry(action.owner.trim().to_string()).or_default();
                 entry.0 += 1;
-                entry.1 += usize::from(action.is_overdue(today));
+                entry.1 += usize::from(overdue_days.is_some());
             }
         }
     }

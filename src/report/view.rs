@@ -10,6 +10,7 @@ use super::impact::{ImpactModel, Measure};
 use crate::model::coe::{Coe, CorrectiveAction};
 use crate::model::dates::{add_days, days_between};
 use crate::model::kinds::{ActionStatus, Status};
+use crate::model::policy::Config;
 pub use crate::store::load::Unreadable;
 
 /// The days a report covers: `since` inclusive, `until` exclusive.
@@ -209,17 +210,18 @@ pub struct ActionRow {
 }
 
 impl ActionRow {
-    /// The row of `action` of `coe`, with its lateness on `today`.
-    pub fn new(coe: &Coe, action: &CorrectiveAction, today: Date) -> ActionRow {
+    /// The row of `action` of `coe`: its due day (its own, else `action_due_days`'s) and
+    /// its lateness on `today`.
+    pub fn new(coe: &Coe, action: &CorrectiveAction, config: &Config, today: Date) -> ActionRow {
         ActionRow {
             coe: coe.id.clone(),
             id: action.id.clone(),
             action: action.action.clone(),
             owner: action.owner.trim().to_string(),
-            due: action.due,
+            due: coe.action_due(action, config),
             status: action.status,
             done: action.done,
-            days_overdue: action.days_overdue(today),
+            days_overdue: coe.action_days_overdue(action, config, today),
             link: action.link.clone(),
         }
     }

@@ -231,10 +231,14 @@ fn demo_has_drafts_overdue_actions_and_one_blame_phrase() {
         "no draft still within due_days"
     );
 
+    let config = coe::model::policy::Config::default();
     let overdue = coes
         .iter()
-        .flat_map(|(_, _, c)| &c.corrective_actions)
-        .filter(|ca| ca.is_overdue(today))
+        .flat_map(|(_, _, c)| {
+            c.corrective_actions
+                .iter()
+                .filter(|ca| c.action_days_overdue(ca, &config, today).is_some())
+        })
         .count();
     assert!(overdue >= 2, "{overdue} overdue actions");
 

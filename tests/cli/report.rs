@@ -1399,3 +1399,52 @@ fn related_ranks_past_coes_with_their_actions() {
     let missing = env.coe(&["related", "nope"]).output().unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// Issue 24, defect 7: one definition of an overdue action. With `action_due_days`, an
+/// action without `due:` is due that many days after its incident started; the report,
+/// `coe actions --overdue` and `coe check` all count the same actions. By hand, today
+/// 2026-11-25: CA-1 due 2026-11-01 (overdue); CA-2 no due, started 2026-09-01 + 30 days =
+/// 2026-10-01 (overdue); CA-3 no due, started 2026-11-20 + 30 = 2026-12-20 (not yet).
+#[test]
+fn every_command_counts_the_same_overdue_actions() {
+    let env = TestEnv::new();
+    env.write(".coe.yaml", "action_due_days: {default: 30}\n");
+    let old = crate::common::complete_coe("2026-09-01-old", "2026-09-01T10:00:00Z").replace(
+        "    due: \"2026-12-15\"\n    status: open\n",
+        "    due: \"2026-11-01\"\n    status: open\n  - id: CA-2\n    action: Alarm on queue depth\n    kind: detect\n    owner: team-web\n    status: open\n",
+    );
+    let new = crate::common::complete_coe("2026-11-20-new", "2026-11-20T10:00:00Z").replace(
+        "  - id: CA-1\n    action: Route config pushes through the same staged rollout as code\n    kind: prevent\n    owner: team-platform\n    due: \"2026-12-15\"\n",
+        "  - id: CA-3\n    action: Route config pushes through the same staged rollout as code\n    kind: prevent\n    owner: team-platform\n",
+    );
+    env.write("coes/2026-09-01-old.yaml", old);
+    env.write("coes/2026-11-20-new.yaml", new);
+    let out = env.run_ok(&["report", "--format", "json", "--last", "7d"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut in_report: Vec<String> = report["actions"]["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {}",
+                a["coe"].as_str().unwrap(),
+                a["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    in_report.sort();
+    assert_eq!(in_report, ["2026-09-01-old CA-1", "2026-09-01-old CA-2"]);
+    let out = env.run_ok(&["actions", "--overdue", "--format", "json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    let out = env.coe(&["check", "--format", "json"]).output().unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let overdue = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "overdue-action")
+        .count();
+    assert_eq!(overdue, 2, "{findings}");
+}
