@@ -13,6 +13,7 @@ use super::dates::{add_days, days_between, parse_date, DateSchema, Stamp};
 use super::is_placeholder;
 use super::kinds::{ActionKind, ActionStatus, Status};
 use super::policy::Config;
+use super::times::Clock;
 
 /// The file format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -324,11 +325,17 @@ impl Coe {
         !is_placeholder(&self.leader) && squash(&self.leader) == squash(name)
     }
 
+    /// The day the incident started, in the configured `timezone`: the day every report,
+    /// window and deadline counts from (23:30 EDT on the 14th is the 14th in New York).
+    pub fn started_day(&self, clock: &Clock) -> Date {
+        clock.day_of(&self.incident.started)
+    }
+
     /// The date by which this COE must be complete: `due_days` after the incident started
     /// (the calendar's last day when that is beyond it).
     pub fn due_date(&self, config: &Config) -> Date {
         add_days(
-            self.incident.started.date(),
+            self.started_day(&config.clock()),
             i64::from(config.due_days.for_severity(&self.severity)),
         )
     }
@@ -337,7 +344,8 @@ impl Coe {
     /// `action_due_days` gives its kind or this COE's severity.
     pub fn action_due(&self, action: &CorrectiveAction, config: &Config) -> Option<Date> {
         action.due.or_else(|| {
-            config.default_action_due(action.kind, &self.severity, self.incident.started.date())
+            let started = self.started_day(&config.clock());
+            config.default_action_due(action.kind, &self.severity, started)
         })
     }
 

@@ -24,6 +24,7 @@ use crate::model::coe::Coe;
 use crate::model::is_placeholder;
 use crate::model::kinds::ActionStatus;
 use crate::model::policy::Config;
+use crate::model::times::Clock;
 use jiff::civil::Date;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -31,11 +32,12 @@ use std::collections::{BTreeMap, HashMap};
 /// Computes every figure of the report. `coes` in any order; `today` is the day state is
 /// measured on.
 pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Report {
+    let clock = config.clock();
     let model = ImpactModel::calibrate(coes, config);
     let impacts: Vec<Impact> = coes.iter().map(|c| model.impact(c, config)).collect();
     let complete: Vec<bool> = coes.iter().map(|c| c.is_complete(config)).collect();
     let mut in_window: Vec<usize> = (0..coes.len())
-        .filter(|&i| window.contains(coes[i].incident.started.date()))
+        .filter(|&i| window.contains(coes[i].started_day(&clock)))
         .collect();
     in_window.sort_by(|&a, &b| by_started(&coes[a], &coes[b]));
     let window_coes: Vec<&Coe> = in_window.iter().map(|&i| &coes[i]).collect();
@@ -71,7 +73,7 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
     };
     let mut incidents: Vec<IncidentRow> = in_window
         .iter()
-        .map(|&i| incident_row(&coes[i], complete[i], &impacts[i]))
+        .map(|&i| incident_row(&coes[i], complete[i], &impacts[i], &clock))
         .collect();
     // Stable: equal impacts stay oldest first.
     incidents.sort_by(|a, b| most_first(a.impact, b.impact));
@@ -89,8 +91,8 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
         .collect();
     let groups = pair_groups(coes);
     let recurrences = Recurrences {
-        pairs: recurring_pairs(&groups, &impacts, window),
-        after_fix: repeats_after_fix(&groups, window),
+        pairs: recurring_pairs(&groups, &impacts, window, &clock),
+        after_fix: repeats_after_fix(&groups, window, &clock),
     };
     let actions = actions(coes, config, window, today);
     Report {
@@ -98,6 +100,7 @@ pub fn build(coes: &[Coe], config: &Config, window: Window, today: Date) -> Repo
             since: window.since,
             until: window.last_day(),
             days: window.days(),
+            timezone: clock.name().to_string(),
         },
         today,
         summary,
@@ -131,7 +134,7 @@ fn by_started(a: &Coe, b: &Coe) -> Ordering {
         .then_with(|| a.id.cmp(&b.id))
 }
 
-fn incident_row(coe: &Coe, complete: bool, impact: &Impact) -> IncidentRow {
+fn incident_row(coe: &Coe, complete: bool, impact: &Impact, clock: &Clock) -> IncidentRow {
     let inc = &coe.incident;
     let end = inc.mitigated.as_ref().or(inc.resolved.as_ref());
     IncidentRow {
@@ -140,6 +143,7 @@ fn incident_row(coe: &Coe, complete: bool, impact: &Impact) -> IncidentRow {
         severity: coe.severity.clone(),
         status: coe.status,
         started: inc.started.to_string(),
+        day: coe.started_day(clock),
         duration_minutes: end
             .map(|e| inc.started.minutes_until(e))
             .filter(|m| *m >= 0),
@@ -437,6 +441,7 @@ fn recurring_pairs(
     groups: &PairGroups<'_>,
     impacts: &[Impact],
     window: Window,
+    clock: &Clock,
 ) -> Vec<RecurringPair> {
     let mut pairs: Vec<RecurringPair> = groups
         .iter()
@@ -454,7 +459,7 @@ fn recurring_pairs(
                 as_factor: group.iter().filter(|(_, _, root)| !*root).count(),
                 in_window: group
                     .iter()
-                    .filter(|(_, c, _)| window.contains(c.incident.started.date()))
+                    .filter(|(_, c, _)| window.contains(c.started_day(clock)))
                     .count(),
                 customers_affected: (!counts.is_empty())
                     .then(|| counts.iter().fold(0, |a, b| u64::saturating_add(a, *b))),
@@ -498,7 +503,11 @@ pub fn fixed_on(coe: &Coe) -> Option<Date> {
     latest
 }
 
-fn repeats_after_fix<'c>(groups: &PairGroups<'c>, window: Window) -> Vec<RepeatAfterFix> {
+fn repeats_after_fix<'c>(
+    groups: &PairGroups<'c>,
+    window: Window,
+    clock: &Clock,
+) -> Vec<RepeatAfterFix> {
     // (later id, earlier id) -> the repeat, collecting the services they share.
     let mut found: BTreeMap<(&str, &str), (RepeatAfterFix, &Coe)> = BTreeMap::new();
     for (&(category, service), group) in groups {
@@ -506,7 +515,7 @@ fn repeats_after_fix<'c>(groups: &PairGroups<'c>, window: Window) -> Vec<RepeatA
         let fixes: Vec<Option<Date>> = group.iter().map(|c| fixed_on(c)).collect();
         for (j, later) in group.iter().enumerate() {
             let started = later.incident.started.at();
-            let day = later.incident.started.date();
+            let day = later.started_day(clock);
             // The most recent earlier incident whose fix was done before this one started.
             let earlier = (0..j).rev().find(|&i| {
                 group[i].incident.started.at() < started && fixes[i].is_some_and(|f| f < day)

@@ -59,9 +59,10 @@ fn bucket(
     today: Date,
 ) -> Bucket {
     let inside = |d: Date| since <= d && d <= until;
+    let clock = config.clock();
     let incidents: Vec<&Coe> = coes
         .iter()
-        .filter(|c| inside(c.incident.started.date()))
+        .filter(|c| inside(c.started_day(&clock)))
         .collect();
     let (mut due, mut on_time) = (0, 0);
     for coe in coes {

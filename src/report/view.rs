@@ -93,6 +93,8 @@ pub struct WindowView {
     pub until: Date,
     /// The number of days.
     pub days: i64,
+    /// The configured `timezone` whose days these are.
+    pub timezone: String,
 }
 
 /// The window at a glance.
@@ -148,6 +150,8 @@ pub struct IncidentRow {
     pub status: Status,
     /// When it started, as written in the file.
     pub started: String,
+    /// The day it started, in the configured `timezone` (the day the report counts it on).
+    pub day: Date,
     /// Minutes from started to mitigated (or to resolved when there is no mitigated time).
     pub duration_minutes: Option<i64>,
     /// Minutes from started to mitigated; `null` without a mitigated time (the report's

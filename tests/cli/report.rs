@@ -354,6 +354,7 @@ struct JsonWindow {
     since: String,
     until: String,
     days: i64,
+    timezone: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -390,6 +391,7 @@ struct JsonIncident {
     started: String,
     duration_minutes: Option<i64>,
     minutes_to_mitigate: Option<i64>,
+    day: String,
     customers_affected: Option<u64>,
     customer_minutes: Option<u64>,
     impact_minutes: Option<f64>,
@@ -758,6 +760,11 @@ fn json_report_decodes_into_typed_structs() {
     assert_eq!(r.recurrences.pairs[0].customers_affected, Some(15000));
     assert_eq!(r.recurrences.pairs[0].impact, Some(696_000.0));
     assert_eq!(r.recurrences.pairs[0].estimated, 0, "both are counted");
+    // Days are the configured zone's (UTC here: the day as written).
+    assert_eq!(r.window.timezone, "UTC");
+    for i in &r.incidents {
+        assert_eq!(i.day, i.started[..10], "{}", i.id);
+    }
     // Time to mitigate is never time to resolve: equal to the duration where mitigated.
     for i in &r.incidents {
         if let Some(m) = i.minutes_to_mitigate {

@@ -99,3 +99,31 @@ fn the_header_names_the_window_and_time_to_mitigate_is_not_time_to_resolve() {
         "{row}"
     );
 }
+
+/// Defect 6 of issue 24: with `timezone: America/New_York`, an incident at 23:30 EDT on
+/// 2026-03-14 (03:30 UTC on the 15th) is on the 14th everywhere in the report: in the
+/// window, in its row, and the header says whose days these are.
+#[test]
+fn days_are_the_configured_zones_days() {
+    let mut c = coe("2026-03-14-late", "2026-03-15T03:30:00Z");
+    c.incident.detected = None;
+    c.incident.mitigated = None;
+    c.incident.resolved = None;
+    let config = Config {
+        timezone: "America/New_York".into(),
+        ..Config::default()
+    };
+    let day14 = Window::inclusive(date(2026, 3, 14), date(2026, 3, 14));
+    let r = crate::report::build(std::slice::from_ref(&c), &config, day14, TODAY);
+    assert_eq!(r.summary.incidents, 1);
+    assert_eq!(r.incidents[0].day, date(2026, 3, 14));
+    assert_eq!(r.window.timezone, "America/New_York");
+    let md = crate::report::render::markdown(&r, None, None).unwrap();
+    assert!(
+        md.starts_with("# COE report: 2026-03-14 to 2026-03-14 (America/New\\_York days)"),
+        "{md}"
+    );
+    let day15 = Window::inclusive(date(2026, 3, 15), date(2026, 3, 15));
+    let r = crate::report::build(&[c], &config, day15, TODAY);
+    assert_eq!(r.summary.incidents, 0, "not on the 15th in New York");
+}
