@@ -94,3 +94,38 @@ fn hostile_answers_are_inert_in_markdown_and_html() {
         assert_eq!(cells, 3, "{line}");
     }
 }
+
+/// The published COE shows the contributing factors (under question 3) and who approved it
+/// and when, in Markdown and HTML.
+#[test]
+fn show_has_contributing_factors_and_approvals() {
+    let env = TestEnv::new();
+    let id = "2026-11-22-checkout-latency";
+    env.write(
+        &format!("coes/{id}.yaml"),
+        format!(
+            "{}contributing_factors:\n  - category: deployment\n    description: The push skipped the canary stage.\nreview:\n  approvals:\n    - by: Sam Lee\n      on: 2026-11-29\n",
+            complete_coe(id, "2026-11-22T09:58:00Z")
+        ),
+    );
+    let out = env.run_ok(&["show", id]);
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("| deployment | The push skipped the canary stage. |"),
+        "{md}"
+    );
+    let factors = md.find("**Contributing factors:**").unwrap();
+    assert!(md.find("# 4.").is_some_and(|q4| factors < q4), "{md}");
+    assert!(
+        md.contains(
+            "## Approvals\n\n| Approved by | On |\n| --- | --- |\n| Sam Lee | 2026-11-29 |"
+        ),
+        "{md}"
+    );
+    let out = env.run_ok(&["show", id, "--format", "html"]);
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.contains("Sam Lee") && html.contains("canary stage"),
+        "{html}"
+    );
+}
