@@ -116,8 +116,33 @@ pub fn link_problem(link: &str) -> Option<String> {
         None if link.starts_with('/') => Some(format!(
             "`{link}` is an absolute path: link to a file in the repository with a relative path, or to an http(s):// address"
         )),
+        None if looks_like_a_host(link) => Some(format!(
+            "`{link}` looks like a web address without its scheme: did you mean https://{link}?"
+        )),
         None => None,
     }
+}
+
+/// Whether a link without a scheme starts with a host name (`grafana.example.com/d/1`,
+/// `www.example.com`) rather than a repository path (`docs/runbook.md`, `README.md`): its
+/// first segment has dots, ends in letters that are no file extension, and is followed by
+/// a path, or starts with `www.`.
+fn looks_like_a_host(link: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "md", "txt", "yaml", "yml", "json", "png", "jpg", "jpeg", "gif", "svg", "csv", "log",
+        "html", "htm", "pdf", "toml", "sh", "py", "rs",
+    ];
+    let (first, rest) = link.split_once('/').unwrap_or((link, ""));
+    let Some((_, tld)) = first.rsplit_once('.') else {
+        return false;
+    };
+    let host_like = first
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && !EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str());
+    host_like && (!rest.is_empty() || first.to_ascii_lowercase().starts_with("www."))
 }
 
 #[cfg(test)]
@@ -162,5 +187,15 @@ mod tests {
         assert!(link_problem("javascript:alert(1)").is_some());
         assert!(link_problem("/etc/passwd").is_some());
         assert!(link_problem("").is_some());
+        // A web address without its scheme is refused with the fix; paths are not.
+        assert_eq!(
+            link_problem("grafana.example.com/d/abc").as_deref(),
+            Some("`grafana.example.com/d/abc` looks like a web address without its scheme: did you mean https://grafana.example.com/d/abc?")
+        );
+        assert!(link_problem("www.example.com").is_some());
+        assert_eq!(link_problem("README.md"), None);
+        assert_eq!(link_problem("docs/runbook.md"), None);
+        assert_eq!(link_problem("graphs/latency.v2.png"), None);
+        assert_eq!(link_problem("notes.md/extra"), None);
     }
 }
