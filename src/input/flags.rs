@@ -74,6 +74,14 @@ pub struct CoeFlags {
     /// 3. One answer to "why?" (repeatable, in order)
     #[arg(long = "why", value_name = "TEXT", help_heading = "Answers")]
     pub whys: Vec<String>,
+    /// 3. A contributing factor, "CATEGORY:WHAT CONTRIBUTED" with a configured category
+    /// (repeatable)
+    #[arg(
+        long = "factor",
+        value_name = "CATEGORY:TEXT",
+        help_heading = "Answers"
+    )]
+    pub factors: Vec<String>,
     /// 4. Evidence, "DESCRIPTION" or "DESCRIPTION <URL>" (repeatable)
     #[arg(long = "data", value_name = "TEXT", help_heading = "Answers")]
     pub data: Vec<String>,
@@ -203,6 +211,11 @@ pub fn from_flags(args: &CoeFlags, repo: &Repo) -> Result<(Coe, bool)> {
             return Err(bad("data", problem));
         }
     }
+    let contributing_factors = args
+        .factors
+        .iter()
+        .map(|spec| parse_factor(spec, &config.categories).map_err(|e| bad("factor", e)))
+        .collect::<Result<Vec<_>>>()?;
     for (flag, items) in [("why", &args.whys), ("lesson", &args.lessons)] {
         if items.iter().any(|i| i.trim().is_empty()) {
             return Err(bad(
@@ -265,8 +278,33 @@ pub fn from_flags(args: &CoeFlags, repo: &Repo) -> Result<(Coe, bool)> {
         },
         lessons: args.lessons.clone(),
         corrective_actions,
-        contributing_factors: Vec::new(),
+        contributing_factors,
         review: Default::default(),
     };
     Ok((coe, started_known))
+}
+
+/// `--factor CATEGORY:TEXT`: a contributing factor of a configured category.
+fn parse_factor(spec: &str, categories: &[String]) -> Result<coe::ContributingFactor, String> {
+    let Some((category, description)) = spec.split_once(':') else {
+        return Err(format!(
+            "`{spec}` has no category: write CATEGORY:WHAT CONTRIBUTED, e.g. deployment:The push skipped the canary"
+        ));
+    };
+    let (category, description) = (category.trim(), description.trim());
+    if !categories.iter().any(|c| c == category) {
+        return Err(format!(
+            "`{category}` is not one of the configured categories ({})",
+            categories.join(", ")
+        ));
+    }
+    if description.is_empty() {
+        return Err(format!(
+            "`{spec}` says what category but not what contributed"
+        ));
+    }
+    Ok(coe::ContributingFactor {
+        category: category.to_string(),
+        description: description.to_string(),
+    })
 }

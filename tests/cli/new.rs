@@ -336,3 +336,54 @@ fn load_then_save_is_byte_identical() {
         written
     );
 }
+
+/// `--factor CATEGORY:TEXT` writes a contributing factor; an unknown category or a missing
+/// one is refused naming the flag, and nothing is written.
+#[test]
+fn contributing_factors_are_given_as_flags() {
+    let env = crate::common::TestEnv::new();
+    let base = [
+        "new",
+        "--no-input",
+        "--title",
+        "Factors",
+        "--started",
+        "2026-11-22T09:58:00Z",
+    ];
+    let with = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        env.coe(&args).output().unwrap()
+    };
+    for bad in ["bogus:x", "no category given", "deployment:"] {
+        let out = with(&["--factor", bad]);
+        let text = env.transcript(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains("--factor"), "{text}");
+    }
+    assert_eq!(
+        std::fs::read_dir(env.root.join("coes")).unwrap().count(),
+        1,
+        "only .gitkeep"
+    );
+    let out = with(&[
+        "--factor",
+        "deployment: The push skipped the canary stage",
+        "--factor",
+        "process:No runbook for rollbacks",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", env.transcript(&out));
+    let coe = coe::store::format::parse(&env.read("coes/2026-11-22-factors.yaml")).unwrap();
+    let factors: Vec<(&str, &str)> = coe
+        .contributing_factors
+        .iter()
+        .map(|f| (f.category.as_str(), f.description.as_str()))
+        .collect();
+    assert_eq!(
+        factors,
+        [
+            ("deployment", "The push skipped the canary stage"),
+            ("process", "No runbook for rollbacks")
+        ]
+    );
+}
