@@ -58,7 +58,24 @@ pub struct TrackerIssue {
     pub closed_on: Option<Date>,
     /// Closed once and open again (GitHub: open with a `closedAt`; Jira: status `Reopened`).
     pub reopened: bool,
+    /// Closed without being done, and how the tracker says so: Jira's `Resolution`
+    /// (`Won't Do`, `Duplicate`, ...) or GitHub's `stateReason` (`NOT_PLANNED`). The action
+    /// becomes `wontfix` with this as its reason, never `done`.
+    pub not_done: Option<String>,
 }
+
+/// Jira resolutions that close an issue without doing it (compared case-insensitively).
+/// Jira's defaults (Server and Cloud) and Service Management's `Declined`.
+pub const JIRA_NOT_DONE_RESOLUTIONS: [&str; 8] = [
+    "won't do",
+    "won't fix",
+    "duplicate",
+    "cannot reproduce",
+    "incomplete",
+    "declined",
+    "canceled",
+    "cancelled",
+];
 
 /// A parsed export.
 #[derive(Debug, Clone)]
@@ -145,6 +162,9 @@ struct GhIssue {
     #[serde(default)]
     closed_at: Option<String>,
     url: String,
+    /// `COMPLETED`, `NOT_PLANNED`, `REOPENED` or `""` (gh prints GraphQL's null as empty).
+    #[serde(default)]
+    state_reason: Option<String>,
 }
 
 fn parse_github(text: &str) -> Result<Export, ExportError> {
@@ -199,12 +219,17 @@ fn parse_github(text: &str) -> Result<Export, ExportError> {
         if !url.starts_with("http://") && !url.starts_with("https://") {
             return Err(fail(format!("url `{url}` is not a web address")));
         }
+        let reason = gh.state_reason.as_deref().unwrap_or_default().trim();
+        let not_done = (closed_on.is_some()
+            && ["NOT_PLANNED", "DUPLICATE"].contains(&reason.to_ascii_uppercase().as_str()))
+        .then(|| format!("closed as {} on GitHub", reason.to_ascii_lowercase().replace('_', " ")));
         issues.push(TrackerIssue {
             key: format!("#{}", gh.number),
             url: Some(url),
             status: gh.state,
             reopened: closed_on.is_none() && closed_at.is_some(),
             closed_on,
+            not_done,
         });
     }
     unique(Tracker::GitHub, issues)
@@ -231,6 +256,7 @@ fn parse_jira(text: &str, done_statuses: &[String]) -> Result<Export, ExportErro
     };
     let (key_col, status_col, resolved_col) =
         (column("Issue key")?, column("Status")?, column("Resolved")?);
+    let resolution_col = headers.iter().position(|h| is_column(h, "Resolution"));
     let mut issues = Vec::new();
     for (i, row) in reader.records().enumerate() {
         let row = row.map_err(|e| ExportError {
@@ -270,6 +296,12 @@ fn parse_jira(text: &str, done_statuses: &[String]) -> Result<Export, ExportErro
             .iter()
             .any(|d| d.trim().eq_ignore_ascii_case(&status));
         let resolved = field(resolved_col);
+        let resolution = resolution_col.map(field).unwrap_or_default();
+        let not_done = JIRA_NOT_DONE_RESOLUTIONS
+            .iter()
+            .any(|r| resolution.eq_ignore_ascii_case(r))
+            .then(|| format!("resolved as {resolution} in Jira"));
+        let done = done || not_done.is_some();
         let closed_on = if done {
             if resolved.is_empty() {
                 return Err(fail(format!(
@@ -292,6 +324,7 @@ fn parse_jira(text: &str, done_statuses: &[String]) -> Result<Export, ExportErro
             reopened: status.eq_ignore_ascii_case("reopened"),
             status,
             closed_on,
+            not_done,
         });
     }
     unique(Tracker::Jira, issues)
@@ -490,6 +523,9 @@ pub struct Closing {
     pub on: Date,
     /// The issue (`#45`, `PLAT-912`).
     pub issue: String,
+    /// Closed without being done (see [`TrackerIssue::not_done`]): the action becomes
+    /// `wontfix` with this reason.
+    pub not_done: Option<String>,
 }
 /// Something about an action a person should look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -532,6 +568,7 @@ pub fn plan(coes: &[&Coe], export: &Export) -> Plan {
                             action: a,
                             on,
                             issue: issue.key.clone(),
+                            not_done: issue.not_done.clone(),
                         });
                     }
                 }
@@ -711,6 +748,57 @@ mod tests {
             err("Issue key,Status,Resolved\nhello world,Done,2026-11-02\n"),
             "line 2 (hello world): `Issue key` is `hello world`, not a key such as PLAT-912"
         );
+    }
+
+    #[test]
+    fn jira_not_done_resolutions_are_wontfix_not_done() {
+        // Jira Cloud's CSV export as the vendor writes it: BOM, CRLF, a multi-line cell.
+        let text = include_str!("../../tests/fixtures/tracker/jira-en-bom-crlf.csv");
+        let export = parse(text, &done()).unwrap();
+        let outcome: Vec<_> = export
+            .issues
+            .iter()
+            .map(|i| (i.key.as_str(), i.closed_on, i.not_done.as_deref()))
+            .collect();
+        assert_eq!(
+            outcome,
+            [
+                ("OPS-101", Some(date(2026, 11, 22)), None),
+                (
+                    "OPS-102",
+                    Some(date(2026, 11, 22)),
+                    Some("resolved as Duplicate in Jira")
+                ),
+                (
+                    "OPS-97",
+                    Some(date(2026, 11, 21)),
+                    Some("resolved as Won't Do in Jira")
+                ),
+                ("OPS-103", None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn github_not_planned_is_wontfix_not_done() {
+        // `gh issue list --json ...` as gh prints it: sorted keys, `stateReason` "" when null.
+        let text = include_str!("../../tests/fixtures/tracker/gh-issue-list-state-reason.json");
+        let export = parse(text, &done()).unwrap();
+        let find = |key: &str| {
+            export
+                .issues
+                .iter()
+                .find(|i| i.key == key)
+                .unwrap_or_else(|| panic!("{key}"))
+        };
+        assert_eq!(
+            find("#230").not_done.as_deref(),
+            Some("closed as not planned on GitHub")
+        );
+        assert_eq!(find("#229").not_done, None);
+        assert_eq!(find("#229").closed_on, Some(date(2026, 11, 22)));
+        assert_eq!(find("#231").not_done, None);
+        assert!(find("#226").closed_on.is_none());
     }
 
     #[test]

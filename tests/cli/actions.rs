@@ -860,3 +860,54 @@ fn sync_says_which_files_had_edits_that_were_not_committed() {
         "{message}"
     );
 }
+
+#[test]
+fn sync_marks_abandoned_issues_wontfix_never_done() {
+    // Jira's own CSV export (BOM, CRLF): OPS-97 `Closed` + `Won't Do`, OPS-102 `Done` +
+    // `Duplicate`, OPS-101 `Done` + `Done`.
+    let env = TestEnv::new();
+    let actions = "
+  - id: CA-1
+    action: Add retries to the legacy batch job
+    kind: prevent
+    owner: team-platform
+    due: \"2026-12-15\"
+    status: open
+    link: OPS-97
+  - id: CA-2
+    action: Merge the support report
+    kind: process
+    owner: team-sre
+    due: \"2026-12-01\"
+    status: open
+    link: https://acme.atlassian.net/browse/OPS-102
+  - id: CA-3
+    action: Roll back the pool size
+    kind: mitigate
+    owner: team-sre
+    due: \"2026-12-01\"
+    status: open
+    link: OPS-101
+";
+    env.write(
+        COE_FILE,
+        coe_with_actions(COE, "2026-11-22T09:58:00Z", actions),
+    );
+    env.git(&["add", "-A"]);
+    env.git(&["commit", "-qm", "a COE"]);
+    env.run_ok(&["actions", "sync", &fixture_path("jira-en-bom-crlf.csv")]);
+    assert_eq!(
+        changed_lines(&env),
+        [
+            "-    status: open",
+            "+    status: wontfix",
+            "+    reason: OPS-97 resolved as Won't Do in Jira",
+            "-    status: open",
+            "+    status: wontfix",
+            "+    reason: OPS-102 resolved as Duplicate in Jira",
+            "-    status: open",
+            "+    status: done",
+            "+    done: \"2026-11-22\"",
+        ]
+    );
+}

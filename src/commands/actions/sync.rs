@@ -30,7 +30,9 @@ FILE is what the tracker already exports, recognised by its shape:
 
 An action is matched by its `link`: the issue's address, `#45`, or a Jira key such as
 PLAT-912 (alone or at the end of an address). Open actions whose issue is closed are
-marked done on the day the issue was closed, in place (comments kept), and every changed
+marked done on the day the issue was closed (or wontfix, with the reason, when the issue
+was closed without being done: Jira's Won't Do, Duplicate, ... resolutions, GitHub's
+NOT_PLANNED), in place (comments kept), and every changed
 file goes into one commit. Actions marked done whose issue is open again, and open
 actions whose issue is not in the export, are reported. A malformed export is an error
 naming the record at fault, and nothing is written.
@@ -100,15 +102,27 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
         let mut new = file.coe.clone();
         for x in &closing {
             let action = &mut new.corrective_actions[x.action];
-            action.status = ActionStatus::Done;
-            action.done = Some(x.on);
-            lines.push(format!(
-                "{} of {} done on {} ({})",
-                action.id.trim(),
-                file.coe.id,
-                x.on,
-                x.issue
-            ));
+            if let Some(reason) = &x.not_done {
+                action.status = ActionStatus::Wontfix;
+                action.done = None;
+                action.reason = Some(format!("{} {reason}", x.issue));
+                lines.push(format!(
+                    "{} of {} won't fix ({} {reason})",
+                    action.id.trim(),
+                    file.coe.id,
+                    x.issue
+                ));
+            } else {
+                action.status = ActionStatus::Done;
+                action.done = Some(x.on);
+                lines.push(format!(
+                    "{} of {} done on {} ({})",
+                    action.id.trim(),
+                    file.coe.id,
+                    x.on,
+                    x.issue
+                ));
+            }
         }
         edits.push(file.edit(&repo, &new)?);
     }
