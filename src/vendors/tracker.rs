@@ -14,7 +14,7 @@
 
 /// The `gh` command whose output `coe actions sync` reads.
 pub const GITHUB_COMMAND: &str =
-    "gh issue list --state all --limit 1000 --json number,state,closedAt,url";
+    "gh issue list --state all --limit 1000 --json number,state,stateReason,closedAt,url";
 
 /// The Jira CSV columns `coe actions sync` reads.
 pub const JIRA_COLUMNS: &str = "Issue key, Status and Resolved";
