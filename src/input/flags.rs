@@ -75,7 +75,7 @@ pub struct CoeFlags {
     #[arg(long = "why", value_name = "TEXT", help_heading = "Answers")]
     pub whys: Vec<String>,
     /// 3. A contributing factor, "CATEGORY:WHAT CONTRIBUTED" with a configured category
-    /// (repeatable)
+    ///    (repeatable)
     #[arg(
         long = "factor",
         value_name = "CATEGORY:TEXT",

@@ -222,7 +222,12 @@ fn parse_github(text: &str) -> Result<Export, ExportError> {
         let reason = gh.state_reason.as_deref().unwrap_or_default().trim();
         let not_done = (closed_on.is_some()
             && ["NOT_PLANNED", "DUPLICATE"].contains(&reason.to_ascii_uppercase().as_str()))
-        .then(|| format!("closed as {} on GitHub", reason.to_ascii_lowercase().replace('_', " ")));
+        .then(|| {
+            format!(
+                "closed as {} on GitHub",
+                reason.to_ascii_lowercase().replace('_', " ")
+            )
+        });
         issues.push(TrackerIssue {
             key: format!("#{}", gh.number),
             url: Some(url),
