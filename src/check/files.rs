@@ -12,11 +12,19 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Appends the job summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
-pub fn write_job_summary(findings: &[check::Finding], summary: &str) -> Result<()> {
+pub fn write_job_summary(
+    findings: &[check::Finding],
+    summary: &str,
+    omitted: usize,
+) -> Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
-    let text = output::job_summary(findings, &anstream::adapter::strip_str(summary).to_string());
+    let text = output::job_summary(
+        findings,
+        &anstream::adapter::strip_str(summary).to_string(),
+        omitted,
+    );
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -60,6 +68,7 @@ pub fn ids_taken_by_file_names(
                     ),
                     field: Some("id".into()),
                     line: keys.id_line,
+                    summary: None,
                 }
             })
         })

@@ -69,6 +69,7 @@ pub fn incident_findings(
         message,
         field: None,
         line,
+        summary: None,
     };
 
     for skipped in &export.skipped {
@@ -166,6 +167,7 @@ pub fn incident_findings(
             ),
             field: Some("incident_ref".into()),
             line: coe.keys.incident_ref_line,
+            summary: None,
         });
     }
     findings

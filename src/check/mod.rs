@@ -160,6 +160,10 @@ impl Rule {
     }
 }
 
+/// Said once when there are `done-date` notes: how to fill them all in.
+pub const DONE_DATE_HINT: &str = "hint: `coe actions done --backfill-from-git` sets every done action's \
+     missing `done:` date to the day of the commit that set its `status: done`";
+
 /// One problem found by `coe check`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -177,6 +181,11 @@ pub struct Finding {
     pub field: Option<String>,
     /// The 1-based line in the file, where known.
     pub line: Option<usize>,
+    /// The one-line message that stands for all of this file's findings of this rule in
+    /// the text and GitHub output (`incomplete`: every unanswered question on one line).
+    /// Not in the JSON, which keeps one finding per field.
+    #[serde(skip)]
+    pub summary: Option<String>,
 }
 
 /// What one COE file contributes to the checks that look across files.
@@ -300,6 +309,7 @@ fn check_file(path: &Path, repo: &Repo, rules: &rules::Rules) -> Checked {
                 message: issue.message,
                 field: issue.field.map(|f| rules::display_field(&coe, &f)),
                 line,
+                summary: issue.summary,
             }
         })
         .collect();
@@ -325,6 +335,7 @@ fn parse_finding(
         message,
         field,
         line,
+        summary: None,
     }
 }
 
@@ -361,6 +372,7 @@ pub fn duplicate_ids(checked: &[Checked]) -> Vec<Finding> {
                 ),
                 field: Some("id".into()),
                 line: c.keys.as_ref().and_then(|k| k.id_line),
+                summary: None,
             });
         }
     }
@@ -399,6 +411,7 @@ pub fn duplicate_incident_refs(checked: &[Checked]) -> Vec<Finding> {
                 ),
                 field: Some("incident_ref".into()),
                 line: c.keys.as_ref().and_then(|k| k.incident_ref_line),
+                summary: None,
             });
         }
     }

@@ -91,6 +91,17 @@ pub enum Item<'a> {
     One(&'a Finding),
     /// A rule's warnings or notes, collapsed.
     Many(Collapsed<'a>),
+    /// One file's findings of one rule that share a one-line summary (the `incomplete`
+    /// errors of a COE: one line listing every unanswered question), at the place of the
+    /// first.
+    Merged {
+        /// The first finding: its file, line, rule and severity are the line's.
+        first: &'a Finding,
+        /// The line's message.
+        summary: &'a str,
+        /// How many findings the line stands for.
+        count: usize,
+    },
 }
 
 /// The lines to show for `findings` (already sorted, errors first): every error, and the
@@ -98,11 +109,35 @@ pub enum Item<'a> {
 /// `limit` of one severity. `None` shows every finding (`--all-findings`).
 pub fn arrange(findings: &[Finding], limit: Option<usize>) -> Vec<Item<'_>> {
     let mut groups: BTreeMap<(Severity, Rule), Vec<&Finding>> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.severity != Severity::Error) {
+    for f in findings
+        .iter()
+        .filter(|f| f.severity != Severity::Error && (limit.is_none() || f.summary.is_none()))
+    {
         groups.entry((f.severity, f.rule)).or_default().push(f);
+    }
+    // One file's findings of one rule with a shared summary merge into one line.
+    let mut merged: BTreeMap<(&str, Rule), usize> = BTreeMap::new();
+    if limit.is_some() {
+        for f in findings.iter().filter(|f| f.summary.is_some()) {
+            *merged.entry((f.file.as_str(), f.rule)).or_default() += 1;
+        }
     }
     let mut items = Vec::new();
     for f in findings {
+        if let (Some(summary), Some(count)) =
+            (&f.summary, merged.remove(&(f.file.as_str(), f.rule)))
+        {
+            items.push(Item::Merged {
+                first: f,
+                summary,
+                count,
+            });
+            continue;
+        }
+        if f.summary.is_some() && limit.is_some() {
+            // Already stands in its file's merged line.
+            continue;
+        }
         let key = (f.severity, f.rule);
         match (limit, groups.get(&key)) {
             (Some(limit), Some(group)) if group.len() > limit => {
@@ -129,6 +164,15 @@ pub fn text(items: &[Item<'_>]) -> String {
     for item in items {
         let f = match item {
             Item::One(f) => *f,
+            Item::Merged { first, summary, .. } => {
+                let line = first.line.map(|l| format!(":{l}")).unwrap_or_default();
+                let label = paint(
+                    severity_style(first.severity),
+                    format!("{}[{}]", first.severity.as_str(), first.rule.as_str()),
+                );
+                let _ = writeln!(out, "{}{line}: {label}: {summary}", first.file);
+                continue;
+            }
             Item::Many(group) => {
                 let label = paint(
                     severity_style(group.severity),
@@ -166,14 +210,40 @@ pub fn json(findings: &[Finding]) -> serde_json::Result<String> {
     crate::output::ui::json(&findings)
 }
 
-/// GitHub Actions workflow commands: `::error file=F,line=L,title=coe RULE::MESSAGE`.
+/// How many annotations of one kind (error, warning, notice) GitHub shows for one step;
+/// it drops the rest.
+pub const ANNOTATIONS_PER_STEP: usize = 10;
+
+/// GitHub Actions workflow commands: `::error file=F,line=L,title=coe RULE::MESSAGE`,
+/// at most [`ANNOTATIONS_PER_STEP`] of each kind (`items` come errors first). Returns the
+/// commands and how many items were left out (the job summary says so).
 /// `path_prefix` is the COE repository's place in the git work tree (`""` or `ops/`), as
 /// GitHub resolves annotation paths from the work-tree root.
-pub fn github(items: &[Item<'_>], path_prefix: &str) -> String {
+pub fn github(items: &[Item<'_>], path_prefix: &str) -> (String, usize) {
     let mut out = String::new();
+    let mut shown: BTreeMap<Severity, usize> = BTreeMap::new();
+    let mut omitted = 0;
     for item in items {
-        let f = match item {
-            Item::One(f) => *f,
+        let severity = match item {
+            Item::One(f) | Item::Merged { first: f, .. } => f.severity,
+            Item::Many(group) => group.severity,
+        };
+        let n = shown.entry(severity).or_default();
+        if *n >= ANNOTATIONS_PER_STEP {
+            omitted += 1;
+            continue;
+        }
+        *n += 1;
+        let (f, message) = match item {
+            Item::One(f) => {
+                let field = f
+                    .field
+                    .as_deref()
+                    .map(|field| format!(" ({field})"))
+                    .unwrap_or_default();
+                (*f, format!("{}{field}", f.message))
+            }
+            Item::Merged { first, summary, .. } => (*first, (*summary).to_string()),
             Item::Many(group) => {
                 let _ = writeln!(
                     out,
@@ -200,18 +270,9 @@ pub fn github(items: &[Item<'_>], path_prefix: &str) -> String {
             ",title={}",
             escape_property(&format!("coe {}", f.rule.as_str()))
         );
-        let field = f
-            .field
-            .as_deref()
-            .map(|field| format!(" ({field})"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "::{command} {properties}::{}",
-            escape_data(&format!("{}{field}", f.message))
-        );
+        let _ = writeln!(out, "::{command} {properties}::{}", escape_data(&message));
     }
-    out
+    (out, omitted)
 }
 
 fn annotation(severity: Severity) -> &'static str {
@@ -296,10 +357,19 @@ pub fn by_rule(findings: &[Finding]) -> String {
 
 /// The job summary for `$GITHUB_STEP_SUMMARY`: the counts per rule, and a table of the
 /// errors (the first `MAX_ROWS`), in GitHub-flavoured Markdown.
-pub fn job_summary(findings: &[Finding], summary: &str) -> String {
+pub fn job_summary(findings: &[Finding], summary: &str, omitted: usize) -> String {
     const MAX_ROWS: usize = 50;
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut out = format!("## coe check\n\n{}\n\n", cell(summary));
+    if omitted > 0 {
+        let _ = writeln!(
+            out,
+            "GitHub shows at most {ANNOTATIONS_PER_STEP} annotations of each kind per step: \
+             {} of findings were not annotated (errors are annotated first); the tables \
+             below and `coe check` list them.\n",
+            plural(omitted, "line", "lines")
+        );
+    }
     if findings.is_empty() {
         out.push_str("No findings.\n");
         return out;
@@ -317,13 +387,21 @@ pub fn job_summary(findings: &[Finding], summary: &str) -> String {
     for (rule, [e, w, n]) in &counts {
         let _ = writeln!(out, "| `{}` | {e} | {w} | {n} |", rule.as_str());
     }
-    let errors: Vec<&Finding> = findings
+    // One row per COE for findings that share a summary, as in the text output.
+    let mut seen: std::collections::HashSet<(&str, Rule)> = std::collections::HashSet::new();
+    let errors: Vec<(&Finding, &str)> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
+        .filter_map(|f| match &f.summary {
+            Some(summary) => seen
+                .insert((f.file.as_str(), f.rule))
+                .then_some((f, summary.as_str())),
+            None => Some((f, f.message.as_str())),
+        })
         .collect();
     if !errors.is_empty() {
         out.push_str("\n### Errors\n\n| file | rule | message |\n| --- | --- | --- |\n");
-        for f in errors.iter().take(MAX_ROWS) {
+        for (f, message) in errors.iter().take(MAX_ROWS) {
             let place = match f.line {
                 Some(line) => format!("{}:{line}", f.file),
                 None => f.file.clone(),
@@ -333,7 +411,7 @@ pub fn job_summary(findings: &[Finding], summary: &str) -> String {
                 "| `{}` | `{}` | {} |",
                 cell(&place),
                 f.rule.as_str(),
-                cell(&f.message)
+                cell(message)
             );
         }
         if errors.len() > MAX_ROWS {
@@ -361,6 +439,7 @@ mod tests {
             message: "100% wrong:\nreally".into(),
             field: Some("root_cause.whys".into()),
             line: Some(3),
+            summary: None,
         }
     }
 
@@ -373,6 +452,7 @@ mod tests {
             message: "late".into(),
             field: None,
             line: Some(4),
+            summary: None,
         }
     }
 
@@ -401,6 +481,53 @@ mod tests {
     }
 
     #[test]
+    fn a_coes_incomplete_errors_are_one_line_unless_all_findings() {
+        let mut findings = Vec::new();
+        for (file, field, line) in [
+            ("coes/a.yaml", "impact.customers", 7),
+            ("coes/a.yaml", "root_cause.whys", 12),
+            ("coes/b.yaml", "lessons", 20),
+        ] {
+            let mut f = finding();
+            f.file = file.into();
+            f.field = Some(field.into());
+            f.line = Some(line);
+            f.message = format!("{field} needs an answer");
+            f.summary = Some(format!("{file} summary"));
+            findings.push(f);
+        }
+        let items = arrange(&findings, Some(20));
+        let text = anstream::adapter::strip_str(&text(&items)).to_string();
+        assert_eq!(
+            text,
+            "coes/a.yaml:7: error[incomplete]: coes/a.yaml summary\n\
+             coes/b.yaml:20: error[incomplete]: coes/b.yaml summary\n"
+        );
+        assert_eq!(arrange(&findings, None).len(), 3);
+        let md = job_summary(&findings, "checked 2 COEs: 3 errors", 0);
+        assert_eq!(md.matches("| `coes/").count(), 2, "{md}");
+    }
+
+    #[test]
+    fn annotations_stop_at_githubs_limit_per_kind_errors_first() {
+        let mut findings: Vec<Finding> = (0..12)
+            .map(|i| {
+                let mut f = finding();
+                f.file = format!("coes/{i:02}.yaml");
+                f
+            })
+            .collect();
+        findings.extend((0..3).map(|i| warning(&format!("coes/w{i}.yaml"), Rule::Blame)));
+        let (out, omitted) = github(&arrange(&findings, None), "");
+        assert_eq!(omitted, 2);
+        assert_eq!(out.lines().filter(|l| l.starts_with("::error")).count(), 10);
+        assert_eq!(out.lines().filter(|l| l.starts_with("::warning")).count(), 3);
+        assert!(out.contains("coes/09.yaml") && !out.contains("coes/10.yaml"), "{out}");
+        let md = job_summary(&findings, "checked", omitted);
+        assert!(md.contains("2 lines of findings were not annotated"), "{md}");
+    }
+
+    #[test]
     fn per_rule_summary_and_job_summary() {
         let findings = vec![
             finding(),
@@ -411,7 +538,7 @@ mod tests {
             by_rule(&findings),
             "errors by rule: incomplete 1\nwarnings by rule: blame 2\n"
         );
-        let md = job_summary(&findings, "checked 2 COEs: 1 error, 2 warnings");
+        let md = job_summary(&findings, "checked 2 COEs: 1 error, 2 warnings", 0);
         assert!(md.contains("| `blame` | 0 | 2 | 0 |"), "{md}");
         assert!(
             md.contains("| `coes/a,b.yaml:3` | `incomplete` | 100% wrong: really |"),
@@ -422,7 +549,7 @@ mod tests {
     #[test]
     fn github_escapes_properties_and_data() {
         assert_eq!(
-            github(&[Item::One(&finding())], "ops/"),
+            github(&[Item::One(&finding())], "ops/").0,
             "::error file=ops/coes/a%2Cb.yaml,line=3,title=coe incomplete::100%25 wrong:%0Areally (root_cause.whys)\n"
         );
     }

@@ -30,6 +30,9 @@ pub struct Issue {
     pub field: Option<String>,
     /// Text to look for inside the field's value, to point at the right line of a block.
     pub needle: Option<String>,
+    /// The one-line message for all of this COE's findings of this rule together (the
+    /// `incomplete` errors: every unanswered question on one line).
+    pub summary: Option<String>,
 }
 
 impl Issue {
@@ -40,6 +43,7 @@ impl Issue {
             message,
             field: field.map(String::from),
             needle: None,
+            summary: None,
         }
     }
 }
@@ -273,17 +277,37 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
                     plural(usize::try_from(late).unwrap_or(0), "day", "days")
                 )
             };
+            let summary = {
+                let shown: Vec<String> = gaps.iter().map(|g| display_field(coe, &g.field)).collect();
+                let fields: Vec<(Option<u8>, &str)> = gaps
+                    .iter()
+                    .zip(&shown)
+                    .map(|(g, shown)| (g.question.map(|q| q.number), shown.as_str()))
+                    .collect();
+                let short_why = if closed {
+                    "the COE is closed, so it must be complete".to_string()
+                } else {
+                    let late = days_between(today, due);
+                    format!(
+                        "due {due}, {} ago",
+                        plural(usize::try_from(late).unwrap_or(0), "day", "days")
+                    )
+                };
+                format!("{}; {short_why}", unanswered(&fields))
+            };
             for gap in &gaps {
                 let subject = match gap.question {
                     Some(q) => format!("question {} ({})", q.number, q.short.to_lowercase()),
                     None => "the COE".into(),
                 };
-                issues.push(Issue::new(
+                let mut issue = Issue::new(
                     Rule::Incomplete,
                     Severity::Error,
                     Some(&gap.field),
                     format!("{subject} needs {}; {why}", gap.what),
-                ));
+                );
+                issue.summary = Some(summary.clone());
+                issues.push(issue);
             }
         } else {
             let mut numbers: Vec<u8> = gaps
@@ -387,6 +411,7 @@ fn blame_language(coe: &Coe, terms: &blame::Terms, issues: &mut Vec<Issue>) {
                 ),
                 field: Some(field.clone()),
                 needle: Some(term.phrase.clone()),
+                summary: None,
             });
         }
     }
@@ -430,6 +455,34 @@ fn overdue_actions(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Iss
     }
 }
 
+/// `questions 2 (impact.customers, impact.business) and 7 (corrective_actions) unanswered`,
+/// from each missing field and the number of its question (`None`: the severity).
+pub fn unanswered(fields: &[(Option<u8>, &str)]) -> String {
+    let mut parts = Vec::new();
+    if fields.iter().any(|(q, _)| q.is_none()) {
+        parts.push("the severity is not set".to_string());
+    }
+    let mut questions: Vec<(u8, Vec<&str>)> = Vec::new();
+    for &(number, field) in fields {
+        let Some(number) = number else { continue };
+        match questions.iter_mut().find(|(n, _)| *n == number) {
+            Some((_, list)) => list.push(field),
+            None => questions.push((number, vec![field])),
+        }
+    }
+    questions.sort_by_key(|(n, _)| *n);
+    let listed: Vec<String> = questions
+        .iter()
+        .map(|(n, list)| format!("{n} ({})", list.join(", ")))
+        .collect();
+    match listed.as_slice() {
+        [] => {}
+        [one] => parts.push(format!("question {one} unanswered")),
+        [init @ .., last] => parts.push(format!("questions {} and {last} unanswered", init.join(", "))),
+    }
+    parts.join("; ")
+}
+
 /// `done-date`: a done corrective action says when it was done, so reports count it in
 /// the right week and can tell when an incident happened again after its fix.
 fn done_dates(coe: &Coe, issues: &mut Vec<Issue>) {
@@ -442,7 +495,7 @@ fn done_dates(coe: &Coe, issues: &mut Vec<Issue>) {
             };
             issues.push(Issue::new(
                 Rule::DoneDate,
-                Severity::Warning,
+                Severity::Note,
                 Some(&format!("corrective_actions[{i}].status")),
                 format!(
                     "corrective action {name} is done but has no `done:` date; add the day it was done \

@@ -36,8 +36,11 @@ incident.io v2 incidents JSON, `{gh_incidents}`, a Jira CSV export, or a hand-ma
 list (one reference per line, a JSON array, CSV with an `incident_ref` or `id` column).
 
 Output: errors first, then warnings, then notes, one per line as
-`path:line: severity[rule]: message (field)`; a rule's warnings repeated more than
---max-repeats times are one line with the count and the first files. A summary per rule
+`path:line: severity[rule]: message (field)`; a COE's unanswered questions are one
+`error[incomplete]` line (--all-findings and --format json give one per field); a rule's
+warnings repeated more than --max-repeats times are one line with the count and the
+first files. GitHub annotations stop at GitHub's 10 per kind per step; the job summary
+counts the rest. A summary per rule
 goes to stderr. Exit status: 0 when there is no error, 1 when there is at least one, 2
 on a usage, configuration or input error.
 
@@ -167,11 +170,15 @@ pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
     check::sort(&mut findings);
 
     let limit = (!args.all_findings).then_some(args.max_repeats);
+    let mut omitted = 0;
     let rendered = match args.format {
         Format::Text => output::text(&output::arrange(&findings, limit)),
         Format::Json => output::json(&findings).context("writing the findings as JSON")?,
         Format::Github => {
-            output::github(&output::arrange(&findings, limit), &work_tree_prefix(&repo))
+            let (text, left_out) =
+                output::github(&output::arrange(&findings, limit), &work_tree_prefix(&repo));
+            omitted = left_out;
+            text
         }
     };
     ui::out(&rendered).context("writing to stdout")?;
@@ -190,7 +197,10 @@ pub fn run(ctx: &Context, args: CheckArgs) -> Result<ExitCode> {
         }
     }
     if args.format == Format::Github {
-        write_job_summary(&findings, &summary)?;
+        write_job_summary(&findings, &summary, omitted)?;
+    }
+    if args.format != Format::Json && findings.iter().any(|f| f.rule == check::Rule::DoneDate) {
+        ui::note(check::DONE_DATE_HINT);
     }
     ui::note(summary);
     Ok(if counts.errors > 0 {

@@ -806,7 +806,12 @@ fn repeated_warnings_collapse_and_the_errors_stay_the_same() {
             .map(String::from)
             .collect()
     };
-    assert_eq!(errors(&short), errors(&all));
+    // The same places fail; the default output words each COE's gaps as one line.
+    let place = |l: &String| l.split(": ").next().unwrap_or_default().to_string();
+    assert_eq!(
+        errors(&short).iter().map(place).collect::<Vec<_>>(),
+        errors(&all).iter().map(place).collect::<Vec<_>>()
+    );
     assert_eq!(errors(&short).len(), 8);
     // Errors first: every error line comes before the first warning.
     let first_warning = short.lines().position(|l| l.contains("warning[")).unwrap();

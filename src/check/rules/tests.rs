@@ -194,7 +194,7 @@ fn overdue_actions_count_days_late() {
         rules_of(&coe),
         [(
             Rule::DoneDate,
-            Severity::Warning,
+            Severity::Note,
             Some("corrective_actions[0].status".to_string())
         )]
     );
@@ -343,5 +343,23 @@ fn duplicate_action_ids() {
             Severity::Error,
             Some("corrective_actions[1].id".into())
         )]
+    );
+}
+
+#[test]
+fn unanswered_lists_each_questions_fields_in_order() {
+    assert_eq!(
+        unanswered(&[
+            (Some(3), "root_cause.category"),
+            (Some(2), "impact.customers"),
+            (Some(3), "root_cause.whys"),
+            (Some(7), "corrective_actions"),
+        ]),
+        "questions 2 (impact.customers), 3 (root_cause.category, root_cause.whys) and 7 \
+         (corrective_actions) unanswered"
+    );
+    assert_eq!(
+        unanswered(&[(None, "severity"), (Some(6), "lessons")]),
+        "the severity is not set; question 6 (lessons) unanswered"
     );
 }
