@@ -12,11 +12,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Appends the job summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
-pub fn write_job_summary(
-    findings: &[check::Finding],
-    summary: &str,
-    omitted: usize,
-) -> Result<()> {
+pub fn write_job_summary(findings: &[check::Finding], summary: &str, omitted: usize) -> Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };

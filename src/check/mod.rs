@@ -161,7 +161,8 @@ impl Rule {
 }
 
 /// Said once when there are `done-date` notes: how to fill them all in.
-pub const DONE_DATE_HINT: &str = "hint: `coe actions done --backfill-from-git` sets every done action's \
+pub const DONE_DATE_HINT: &str =
+    "hint: `coe actions done --backfill-from-git` sets every done action's \
      missing `done:` date to the day of the commit that set its `status: done`";
 
 /// One problem found by `coe check`.

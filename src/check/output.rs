@@ -521,10 +521,19 @@ mod tests {
         let (out, omitted) = github(&arrange(&findings, None), "");
         assert_eq!(omitted, 2);
         assert_eq!(out.lines().filter(|l| l.starts_with("::error")).count(), 10);
-        assert_eq!(out.lines().filter(|l| l.starts_with("::warning")).count(), 3);
-        assert!(out.contains("coes/09.yaml") && !out.contains("coes/10.yaml"), "{out}");
+        assert_eq!(
+            out.lines().filter(|l| l.starts_with("::warning")).count(),
+            3
+        );
+        assert!(
+            out.contains("coes/09.yaml") && !out.contains("coes/10.yaml"),
+            "{out}"
+        );
         let md = job_summary(&findings, "checked", omitted);
-        assert!(md.contains("2 lines of findings were not annotated"), "{md}");
+        assert!(
+            md.contains("2 lines of findings were not annotated"),
+            "{md}"
+        );
     }
 
     #[test]

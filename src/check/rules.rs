@@ -278,7 +278,8 @@ fn completeness(coe: &Coe, config: &Config, today: Date, issues: &mut Vec<Issue>
                 )
             };
             let summary = {
-                let shown: Vec<String> = gaps.iter().map(|g| display_field(coe, &g.field)).collect();
+                let shown: Vec<String> =
+                    gaps.iter().map(|g| display_field(coe, &g.field)).collect();
                 let fields: Vec<(Option<u8>, &str)> = gaps
                     .iter()
                     .zip(&shown)
@@ -478,7 +479,10 @@ pub fn unanswered(fields: &[(Option<u8>, &str)]) -> String {
     match listed.as_slice() {
         [] => {}
         [one] => parts.push(format!("question {one} unanswered")),
-        [init @ .., last] => parts.push(format!("questions {} and {last} unanswered", init.join(", "))),
+        [init @ .., last] => parts.push(format!(
+            "questions {} and {last} unanswered",
+            init.join(", ")
+        )),
     }
     parts.join("; ")
 }

@@ -1,6 +1,7 @@
 //! `coe actions`: corrective actions across all COEs, for follow-up and for CI, and the
 //! subcommands that follow them to done (`done`, `link`, `sync`, `export`).
 
+mod backfill;
 mod done;
 mod export;
 mod sync;

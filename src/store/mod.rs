@@ -6,6 +6,7 @@ pub mod context;
 pub mod edit;
 pub mod format;
 pub mod git;
+pub mod history;
 pub mod lines;
 pub mod load;
 pub mod repos;

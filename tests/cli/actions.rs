@@ -910,4 +910,67 @@ fn sync_marks_abandoned_issues_wontfix_never_done() {
             "+    done: \"2026-11-22\"",
         ]
     );
+
+fn backfill_from_git_dates_each_done_action_by_the_commit_that_set_it_done() {
+    let env = follow_up_env();
+    let dns = "coes/2026-11-02-dns-outage.yaml";
+    // Marked done by hand, without a date, in a commit late on the 24th in New York (the
+    // 25th in UTC): the day is the commit's own.
+    env.write(
+        dns,
+        env.read(dns)
+            .replace("    status: open\n", "    status: done\n"),
+    );
+    env.git(&["add", "-A"]);
+    let out = std::process::Command::new("git")
+        .current_dir(&env.root)
+        .args(["commit", "-qm", "dns action done"])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_DATE", "2026-11-24T23:30:00-05:00")
+        .env("GIT_COMMITTER_DATE", "2026-11-24T23:30:00-05:00")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // CA-4 of the other COE is set done but not committed: git cannot date it.
+    env.write(
+        COE_FILE,
+        env.read(COE_FILE).replace(
+            "    status: open\n    link: https://github.com/acme/platform/issues/48",
+            "    status: done\n    link: https://github.com/acme/platform/issues/48",
+        ),
+    );
+
+    let dry = env.run_ok(&["actions", "done", "--backfill-from-git", "--dry-run"]);
+    assert!(
+        stdout(&dry).contains("+    done: \"2026-11-24\""),
+        "{}",
+        stdout(&dry)
+    );
+    assert!(
+        env.read(dns).contains("status: done\n    link"),
+        "dry run wrote"
+    );
+
+    let out = env.run_ok(&["actions", "done", "--backfill-from-git"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("no commit sets 2026-11-22-checkout-latency CA-4 to done"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 corrective action got a `done:` date"),
+        "{err}"
+    );
+    assert_eq!(changed_lines(&env), ["+    done: \"2026-11-24\""]);
+    let (message, files) = last_commit(&env);
+    assert_eq!(
+        message,
+        "coe: done dates of 1 corrective action from git history"
+    );
+    assert_eq!(files, [dns]);
+    // Nothing left that git can date: a second run changes nothing.
+    let before = env.git(&["rev-parse", "HEAD"]);
+    env.run_ok(&["actions", "done", "--backfill-from-git"]);
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), before);
 }

@@ -21,19 +21,30 @@ use crate::store::Repo;
 /// so the commit's diff is exactly those lines. With --wontfix, the action is closed as
 /// decided against, with the reason recorded.
 ///
+/// With --backfill-from-git (and no COE or action), every done action without a `done:`
+/// date gets the day of the commit that set its `status: done` (its author date), found
+/// in git history; only those `done:` lines are added, in one commit.
+///
 /// Examples:
 ///   coe actions done 2026-11-22-checkout-latency CA-1
 ///   coe actions done 2026-11-22-checkout-latency CA-2 --date 2026-12-10
 ///   coe actions done 2026-11-22-checkout-latency CA-3 --wontfix --reason "Superseded by CA-1"
+///   coe actions done --backfill-from-git --dry-run
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct DoneArgs {
     /// The COE's id (its file name without `.yaml`)
-    pub id: String,
+    #[arg(required_unless_present = "backfill_from_git")]
+    pub id: Option<String>,
 
     /// The corrective action's id, such as CA-1
-    #[arg(value_name = "ACTION")]
-    pub action: String,
+    #[arg(value_name = "ACTION", required_unless_present = "backfill_from_git")]
+    pub action: Option<String>,
+
+    /// Give every done action without a `done:` date the day of the commit that set its
+    /// `status: done`, from git history
+    #[arg(long, conflicts_with_all = ["id", "action", "date", "wontfix"])]
+    pub backfill_from_git: bool,
 
     /// The day it was done, YYYY-MM-DD (default: today)
     #[arg(long, value_name = "DATE", value_parser = parse_day, conflicts_with = "wontfix")]
@@ -81,9 +92,13 @@ pub struct LinkArgs {
 /// Runs `coe actions done`.
 pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
+    let (Some(id), Some(action_id)) = (&args.id, &args.action) else {
+        // clap requires both unless --backfill-from-git.
+        return super::backfill::run(ctx, &repo, args.dry_run);
+    };
     let today = crate::model::dates::today();
-    let file = CoeFile::load(&repo, &args.id)?;
-    let index = file.action_index(&repo, &args.action)?;
+    let file = CoeFile::load(&repo, id)?;
+    let index = file.action_index(&repo, action_id)?;
     let old = &file.coe.corrective_actions[index];
     let mut new = file.coe.clone();
     let action = &mut new.corrective_actions[index];
