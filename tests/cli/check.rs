@@ -493,10 +493,213 @@ fn readme_lists_every_rule() {
     }
 }
 
-/// The workflow template's coe step, run the way GitHub runs a composite action: each
-/// step of `action.yml` in bash, with the template's inputs, on a fixture repository.
+/// How one local run of the action's steps went.
+struct ActionRun {
+    /// The exit status of the last step run.
+    code: Option<i32>,
+    /// Every step's output.
+    transcript: String,
+    /// The fake cargo's arguments, when it was run.
+    cargo: Option<String>,
+}
+
+/// Runs the steps of `action.yml` the way GitHub runs a composite action: each `run`
+/// step in bash, with `${{ ... }}` filled in (inputs, `github.action_path`, earlier
+/// steps' outputs), `if:` conditions evaluated, `$GITHUB_PATH` honoured, and the
+/// `actions/cache` steps (GitHub's own) left out as a first run would see them: a miss.
 /// `cargo` is a stand-in that records its arguments and installs the coe under test (no
-/// network); the real cargo then proves offline that `--locked --path` resolves here.
+/// network). `release` is the `release-url` input (a local `file://` directory or a
+/// localhost server).
+fn run_action(env: &TestEnv, extra_args: &str, release: &str) -> ActionRun {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+    let action: serde_yaml::Value = serde_yaml::from_str(&read("action.yml")).unwrap();
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let tools = tempfile::tempdir().unwrap();
+    let cargo_home = tools.path().join("cargo-home");
+    let log = tools.path().join("cargo-args");
+    let summary = tools.path().join("step-summary.md");
+    let github_path = tools.path().join("github-path");
+    let runner_temp = tools.path().join("runner-temp");
+    let shim_dir = tools.path().join("shims");
+    std::fs::create_dir_all(&shim_dir).unwrap();
+    std::fs::create_dir_all(&runner_temp).unwrap();
+    std::fs::write(&github_path, "").unwrap();
+    let shim = shim_dir.join("cargo");
+    std::fs::write(
+        &shim,
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$FAKE_CARGO_LOG\"\n\
+         mkdir -p \"$CARGO_HOME/bin\" && cp \"$COE_UNDER_TEST\" \"$CARGO_HOME/bin/coe\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let mut outputs: std::collections::HashMap<String, String> = Default::default();
+    let expand = |value: &str, outputs: &std::collections::HashMap<String, String>| -> String {
+        let mut out = value.replace("${{ github.action_path }}", &root.display().to_string());
+        out = out.replace("${{ runner.os }}", "Linux");
+        for (name, with) in [
+            ("args", extra_args.to_string()),
+            ("release-url", release.to_string()),
+            (
+                "working-directory",
+                action["inputs"]["working-directory"]["default"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            ),
+        ] {
+            out = out.replace(&format!("${{{{ inputs.{name} }}}}"), &with);
+        }
+        for (key, value) in outputs {
+            out = out.replace(&format!("${{{{ steps.{key} }}}}"), value);
+        }
+        assert!(
+            !out.contains("${{"),
+            "an expression the test does not know: {out}"
+        );
+        out
+    };
+    // `steps.X.outputs.Y != 'V'` (or `==`), joined by `&&`: the conditions action.yml uses.
+    let holds = |condition: &str, outputs: &std::collections::HashMap<String, String>| {
+        condition.split(" && ").all(|part| {
+            let (lhs, rhs, equal) = match part.split_once(" != ") {
+                Some((l, r)) => (l, r, false),
+                None => {
+                    let (l, r) = part.split_once(" == ").expect("a known condition");
+                    (l, r, true)
+                }
+            };
+            let key = lhs.trim().strip_prefix("steps.").expect("a step output");
+            let value = outputs.get(key).map(String::as_str).unwrap_or("");
+            (value == rhs.trim().trim_matches('\'')) == equal
+        })
+    };
+    let mut run = ActionRun {
+        code: None,
+        transcript: String::new(),
+        cargo: None,
+    };
+    for step in action["runs"]["steps"].as_sequence().unwrap() {
+        if let Some(condition) = step["if"].as_str() {
+            if !holds(condition, &outputs) {
+                continue;
+            }
+        }
+        if let Some(uses) = step["uses"].as_str() {
+            assert_eq!(
+                uses, "actions/cache@v4",
+                "only GitHub's cache runs outside bash"
+            );
+            for value in step["with"].as_mapping().unwrap().values() {
+                expand(value.as_str().unwrap(), &outputs); // every expression is known
+            }
+            continue;
+        }
+        let script = step["run"].as_str().unwrap();
+        assert!(
+            !script.contains("${{"),
+            "expressions go through env, not into scripts"
+        );
+        assert_eq!(step["shell"].as_str(), Some("bash"));
+        let github_output = tools.path().join("github-output");
+        std::fs::write(&github_output, "").unwrap();
+        let added: Vec<String> = std::fs::read_to_string(&github_path)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        let mut cmd = std::process::Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script]);
+        crate::common::hermetic(&mut cmd, &env.root);
+        let dir = step["working-directory"]
+            .as_str()
+            .map(|d| expand(d, &outputs))
+            .unwrap_or(".".into());
+        let mut path = added;
+        path.push(cargo_home.join("bin").display().to_string());
+        path.push(shim_dir.display().to_string());
+        path.push("/usr/bin:/bin".into());
+        cmd.current_dir(env.root.join(dir))
+            .env("PATH", path.join(":"))
+            .env("CARGO_HOME", &cargo_home)
+            .env("FAKE_CARGO_LOG", &log)
+            .env("COE_UNDER_TEST", assert_cmd::cargo::cargo_bin("coe"))
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &github_output)
+            .env("GITHUB_PATH", &github_path)
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("RUNNER_TEMP", &runner_temp);
+        if let Some(vars) = step["env"].as_mapping() {
+            for (key, value) in vars {
+                cmd.env(
+                    key.as_str().unwrap(),
+                    expand(value.as_str().unwrap(), &outputs),
+                );
+            }
+        }
+        let out = cmd.output().unwrap();
+        run.transcript.push_str(&env.transcript(&out));
+        if let Some(id) = step["id"].as_str() {
+            for line in std::fs::read_to_string(&github_output).unwrap().lines() {
+                if let Some((key, value)) = line.split_once('=') {
+                    outputs.insert(format!("{id}.outputs.{key}"), value.to_string());
+                }
+            }
+        }
+        run.code = out.status.code();
+        if run.code != Some(0) {
+            break;
+        }
+    }
+    run.cargo = std::fs::read_to_string(&log).ok();
+    if let Ok(job_summary) = std::fs::read_to_string(&summary) {
+        assert!(job_summary.starts_with("## coe check\n"), "{job_summary}");
+    }
+    run
+}
+
+/// A release directory as the release workflow writes one: this platform's archive of
+/// the coe under test and its `.sha256`, or a wrong sum.
+fn fake_release(dir: &Path, right_sum: bool) {
+    let name = format!(
+        "coe-v{}-x86_64-unknown-linux-musl.tar.gz",
+        env!("CARGO_PKG_VERSION")
+    );
+    let staging = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        assert_cmd::cargo::cargo_bin("coe"),
+        staging.path().join("coe"),
+    )
+    .unwrap();
+    let tar = std::process::Command::new("tar")
+        .arg("-czf")
+        .arg(dir.join(&name))
+        .arg("-C")
+        .arg(staging.path())
+        .arg("coe")
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    let sum = std::process::Command::new("sha256sum")
+        .arg(&name)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(sum.status.success());
+    let mut line = String::from_utf8(sum.stdout).unwrap();
+    if !right_sum {
+        line = format!("{}{}", "0".repeat(64), &line[64..]);
+    }
+    std::fs::write(dir.join(format!("{name}.sha256")), line).unwrap();
+}
+
+/// The workflow template's coe step, run locally with `run_action`: the release path
+/// (archive and checksum from a local directory, no cargo), a checksum mismatch (fails,
+/// nothing run), and no asset (cargo install of the action's checkout), on fixtures that
+/// fail and pass.
 #[test]
 fn the_workflow_template_runs_the_action_locally() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -505,130 +708,100 @@ fn the_workflow_template_runs_the_action_locally() {
         serde_yaml::from_str(&read("templates/github-workflow.yml")).unwrap();
     let steps = workflow["jobs"]["check"]["steps"].as_sequence().unwrap();
     let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
-    assert_eq!(
-        uses,
-        [
-            "actions/checkout@v4",
-            "dtolnay/rust-toolchain@stable",
-            "OWNER/coe@COMMIT"
-        ]
-    );
+    assert_eq!(uses, ["actions/checkout@v4", "OWNER/coe@COMMIT"]);
     assert!(
         steps.iter().all(|s| s["run"].is_null()),
         "every command runs inside the action"
     );
-    let coe_step = steps
-        .iter()
-        .find(|s| s["uses"].as_str() == Some("OWNER/coe@COMMIT"))
-        .unwrap();
-    let action: serde_yaml::Value = serde_yaml::from_str(&read("action.yml")).unwrap();
-    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+
+    let good = tempfile::tempdir().unwrap();
+    fake_release(good.path(), true);
+    let bad = tempfile::tempdir().unwrap();
+    fake_release(bad.path(), false);
+    let empty = tempfile::tempdir().unwrap();
+    let url = |dir: &tempfile::TempDir| format!("file://{}", dir.path().display());
 
     for (fixture_name, extra_args, expected) in [
         ("incomplete", "", 1),
         ("missing-coe", "--incidents incidents.json", 1),
         ("valid", "--incidents incidents.txt", 0),
     ] {
+        // The release: installed from the archive, cargo never runs.
         let env = fixture(fixture_name);
-        let tools = tempfile::tempdir().unwrap();
-        let cargo_home = tools.path().join("cargo-home");
-        let log = tools.path().join("cargo-args");
-        let summary = tools.path().join("step-summary.md");
-        let shim_dir = tools.path().join("shims");
-        std::fs::create_dir_all(&shim_dir).unwrap();
-        let shim = shim_dir.join("cargo");
-        std::fs::write(
-            &shim,
-            "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$FAKE_CARGO_LOG\"\n\
-             mkdir -p \"$CARGO_HOME/bin\" && cp \"$COE_UNDER_TEST\" \"$CARGO_HOME/bin/coe\"\n",
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
-
-        // `${{ inputs.X }}` from the template's `with:` (else the action's default), and
-        // `${{ github.action_path }}`: the action's checkout, this repository.
-        let input = |name: &str| -> String {
-            coe_step["with"][name]
-                .as_str()
-                .filter(|v| !v.is_empty() || name != "args")
-                .map(String::from)
-                .unwrap_or_else(|| {
-                    action["inputs"][name]["default"]
-                        .as_str()
-                        .unwrap()
-                        .to_string()
-                })
-        };
-        let expand = |value: &str| -> String {
-            let mut out = value.replace("${{ github.action_path }}", &root.display().to_string());
-            for name in ["args", "working-directory"] {
-                let with = if name == "args" {
-                    extra_args.to_string()
-                } else {
-                    input(name)
-                };
-                out = out.replace(&format!("${{{{ inputs.{name} }}}}"), &with);
-            }
-            assert!(
-                !out.contains("${{"),
-                "an expression the test does not know: {out}"
-            );
-            out
-        };
-        let mut last_code = None;
-        let mut transcript = String::new();
-        for step in action["runs"]["steps"].as_sequence().unwrap() {
-            let script = step["run"].as_str().unwrap();
-            assert!(
-                !script.contains("${{"),
-                "expressions go through env, not into scripts"
-            );
-            assert_eq!(step["shell"].as_str(), Some("bash"));
-            let mut cmd = std::process::Command::new("bash");
-            cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script]);
-            crate::common::hermetic(&mut cmd, &env.root);
-            let dir = step["working-directory"]
-                .as_str()
-                .map(expand)
-                .unwrap_or(".".into());
-            cmd.current_dir(env.root.join(dir))
-                .env(
-                    "PATH",
-                    format!(
-                        "{}:{}:/usr/bin:/bin",
-                        cargo_home.join("bin").display(),
-                        shim_dir.display()
-                    ),
-                )
-                .env("CARGO_HOME", &cargo_home)
-                .env("FAKE_CARGO_LOG", &log)
-                .env("COE_UNDER_TEST", assert_cmd::cargo::cargo_bin("coe"))
-                .env("GITHUB_STEP_SUMMARY", &summary);
-            if let Some(vars) = step["env"].as_mapping() {
-                for (key, value) in vars {
-                    cmd.env(key.as_str().unwrap(), expand(value.as_str().unwrap()));
-                }
-            }
-            let out = cmd.output().unwrap();
-            transcript.push_str(&env.transcript(&out));
-            last_code = out.status.code();
-            if last_code != Some(0) {
-                break;
-            }
-        }
-        assert_eq!(last_code, Some(expected), "{fixture_name}: {transcript}");
-        let installed = std::fs::read_to_string(&log).unwrap();
+        let run = run_action(&env, extra_args, &url(&good));
         assert_eq!(
-            installed.lines().collect::<Vec<_>>(),
-            ["install", "--locked", "--path", root.to_str().unwrap()]
+            run.code,
+            Some(expected),
+            "{fixture_name}: {}",
+            run.transcript
         );
-        let job_summary = std::fs::read_to_string(&summary).unwrap();
-        assert!(job_summary.starts_with("## coe check\n"), "{job_summary}");
+        assert_eq!(run.cargo, None, "{}", run.transcript);
+        assert!(
+            run.transcript.contains("installed from file://"),
+            "{}",
+            run.transcript
+        );
         if expected == 1 {
-            assert!(transcript.contains("::error file="), "{transcript}");
-            assert!(job_summary.contains("### Errors"), "{job_summary}");
+            assert!(
+                run.transcript.contains("::error file="),
+                "{}",
+                run.transcript
+            );
         }
+        // No asset for this version: cargo install of the action's own checkout.
+        let run = run_action(&env, extra_args, &url(&empty));
+        assert_eq!(
+            run.code,
+            Some(expected),
+            "{fixture_name}: {}",
+            run.transcript
+        );
+        assert_eq!(
+            run.cargo
+                .as_deref()
+                .unwrap_or_default()
+                .lines()
+                .collect::<Vec<_>>(),
+            ["install", "--locked", "--path", root.to_str().unwrap()],
+            "{}",
+            run.transcript
+        );
+        assert!(
+            run.transcript.contains("has no coe-v"),
+            "{}",
+            run.transcript
+        );
+    }
+    // A checksum that does not match fails the install step; nothing else runs.
+    let env = fixture("valid");
+    let run = run_action(&env, "", &url(&bad));
+    assert_eq!(run.code, Some(1), "{}", run.transcript);
+    assert!(
+        run.transcript.contains("checksum mismatch"),
+        "{}",
+        run.transcript
+    );
+    assert_eq!(run.cargo, None);
+    assert!(!run.transcript.contains("checked "), "{}", run.transcript);
+
+    // The same over HTTP from a localhost server (404 for the missing asset), when
+    // python3 is there to serve it.
+    if let Some(server) = LocalServer::start(good.path()) {
+        let run = run_action(&env, "", &server.url);
+        assert_eq!(run.code, Some(0), "{}", run.transcript);
+        assert_eq!(run.cargo, None, "{}", run.transcript);
+        drop(server);
+        if let Some(server) = LocalServer::start(empty.path()) {
+            let run = run_action(&env, "", &server.url);
+            assert_eq!(run.code, Some(0), "{}", run.transcript);
+            assert!(
+                run.cargo.is_some(),
+                "404: cargo install; {}",
+                run.transcript
+            );
+        }
+    } else {
+        eprintln!("note: no python3; the action's HTTP download is tested with file:// only");
     }
 
     // What the stand-in skipped: the lock file and the package at that path resolve
@@ -847,4 +1020,62 @@ fn repeated_warnings_collapse_and_the_errors_stay_the_same() {
         2
     );
     assert!(github.lines().take(8).all(|l| l.starts_with("::error ")));
+}
+
+/// `python3 -m http.server` on 127.0.0.1 (a free port) serving a directory, stopped on
+/// drop. `None` when python3 is missing.
+struct LocalServer {
+    child: std::process::Child,
+    url: String,
+}
+
+impl LocalServer {
+    fn start(dir: &Path) -> Option<LocalServer> {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new("python3")
+            .args([
+                "-u",
+                "-m",
+                "http.server",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let stdout = child.stdout.take()?;
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+            let _ = send.send(line);
+        });
+        let line = receive
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .unwrap_or_default();
+        let port = line
+            .split(" port ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(String::from);
+        let mut server = LocalServer {
+            child,
+            url: String::new(),
+        };
+        // Dropping `server` stops python when it did not say its port.
+        server.url = format!("http://127.0.0.1:{}", port?);
+        Some(server)
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
