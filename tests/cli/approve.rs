@@ -149,7 +149,7 @@ fn due_days_per_severity() {
     let (code, text) = run(&env, &["check"]);
     assert_eq!(code, 1, "{text}");
     assert!(
-        text.contains("2026-11-15-sev1.yaml:55: error[incomplete]: question 6 (lessons) needs at least 1 entry; the COE was due on 2026-11-22, 3 days ago"),
+        text.contains("2026-11-15-sev1.yaml:55: error[incomplete]: question 6 (lessons) unanswered; due 2026-11-22, 3 days ago"),
         "{text}"
     );
     assert!(
