@@ -910,7 +910,9 @@ fn sync_marks_abandoned_issues_wontfix_never_done() {
             "+    done: \"2026-11-22\"",
         ]
     );
+}
 
+#[test]
 fn backfill_from_git_dates_each_done_action_by_the_commit_that_set_it_done() {
     let env = follow_up_env();
     let dns = "coes/2026-11-02-dns-outage.yaml";
