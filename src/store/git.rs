@@ -340,10 +340,15 @@ fn index_entry(path: Vec<u8>, id: Oid, meta: &std::fs::Metadata) -> git2::IndexE
 struct Lock(PathBuf);
 
 impl Lock {
-    /// Creates `path` exclusively, waiting up to [`LOCK_WAIT`] (twice `stale_after` when
-    /// given) for whoever holds it, then refuses, naming the lock file and `holder`, who
-    /// likely holds it. A lock older than `stale_after` was left by a killed process.
+    /// Creates `path` exclusively with this process's pid and host in it, waiting up to
+    /// [`LOCK_WAIT`] (twice `stale_after` when given) for whoever holds it, then refuses,
+    /// naming the lock file and its holder. A lock whose holder (pid on this host) is gone
+    /// is taken over at once, with a note; a live one is waited for with a message naming
+    /// it. A lock without a holder line older than `stale_after` was left by a killed
+    /// process (or by an older coe) and is taken over too.
     fn acquire(path: &Path, holder: &str, stale_after: Option<Duration>) -> Result<Lock> {
+        use crate::store::process;
+        use std::io::Write as _;
         let (start, wait) = (Instant::now(), stale_after.map_or(LOCK_WAIT, |d| 2 * d));
         let age = || {
             std::fs::metadata(path)
@@ -353,22 +358,78 @@ impl Lock {
                 .elapsed()
                 .ok()
         };
+        let mut told = false;
+        let mut named = None;
         loop {
-            if stale_after.is_some_and(|limit| age().is_some_and(|age| age > limit)) {
-                let _ = std::fs::remove_file(path);
-            }
             match std::fs::File::create_new(path) {
-                Ok(_) => return Ok(Lock(path.to_path_buf())),
+                Ok(mut file) => {
+                    // Only coe's own lock names its holder: git's `index.lock` is the index.
+                    if stale_after.is_some() {
+                        let _ = file.write_all(process::holder_line().as_bytes());
+                    }
+                    return Ok(Lock(path.to_path_buf()));
+                }
                 Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
                     return Err(anyhow!(e).context(format!("creating {}", path.display())))
                 }
-                Err(_) if start.elapsed() < wait => std::thread::sleep(Duration::from_millis(10)),
-                Err(_) => break,
+                Err(_) => {}
             }
+            if let Some(limit) = stale_after {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                match process::parse_holder(&text) {
+                    Some((pid, host)) if process::holder_is_gone(pid, &host) => {
+                        crate::output::ui::note(format!(
+                            "{} was left by coe process {pid} on {host}, which is gone; \
+                             taking it over",
+                            path.display()
+                        ));
+                        let _ = std::fs::remove_file(path);
+                        continue;
+                    }
+                    Some((pid, host)) => {
+                        if !told {
+                            crate::output::ui::note(format!(
+                                "waiting for {}: held by coe process {pid} on {host}",
+                                path.display()
+                            ));
+                            told = true;
+                        }
+                        named = Some((pid, host));
+                    }
+                    // coe writes its line right after creating the lock: an empty one
+                    // older than two seconds was left by a coe killed in between.
+                    None if age().is_some_and(|age| {
+                        age > if text.trim().is_empty() {
+                            Duration::from_secs(2).min(limit)
+                        } else {
+                            limit
+                        }
+                    }) =>
+                    {
+                        crate::output::ui::note(format!(
+                            "{} is older than {}s and names no holder; taking it over",
+                            path.display(),
+                            limit.as_secs()
+                        ));
+                        let _ = std::fs::remove_file(path);
+                        continue;
+                    }
+                    None => {}
+                }
+            }
+            if start.elapsed() >= wait {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
-        let path = path.display();
-        let message = format!("{path} exists: {holder}, or one was killed and left it behind");
-        let hint = format!("if no git or coe command is running, remove {path}");
+        let shown = path.display();
+        let message = match named {
+            Some((pid, host)) => {
+                format!("{shown} is held by coe process {pid} on {host}: {holder}")
+            }
+            None => format!("{shown} exists: {holder}, or one was killed and left it behind"),
+        };
+        let hint = format!("if no git or coe command is running, remove {shown}");
         Err(UserError::new(message).hint(hint).into())
     }
 }

@@ -8,6 +8,7 @@ pub mod format;
 pub mod git;
 pub mod history;
 pub mod lines;
+pub mod process;
 pub mod load;
 pub mod repos;
 pub mod schema;
@@ -573,8 +574,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     // A replaced file keeps its mode; a new one gets the usual 0666 less the umask, like
     // any file an editor creates (tempfile's own default, 0600, would hide it from others).
+    remove_dead_temp_files(dir);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".coe-").suffix(".tmp");
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    builder.prefix(&prefix).suffix(".tmp");
     let existing = std::fs::metadata(path).ok().map(|m| m.permissions());
     if let Some(permissions) = existing.or_else(new_file_permissions) {
         builder.permissions(permissions);
@@ -596,6 +599,41 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
         .map_err(|e| e.error)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// How coe's temporary files start: `.coe-PID-` then random letters, and `.tmp`.
+const TEMP_PREFIX: &str = ".coe-";
+
+/// Removes the temporary files in `dir` that a killed coe left: those whose pid (in the
+/// name) is no longer running on this host, and those of older coes (no pid in the name)
+/// older than an hour. A running coe's temporary file lives for milliseconds.
+fn remove_dead_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|n| n.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let pid = rest.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok());
+        let dead = match pid {
+            Some(pid) => crate::store::process::alive(pid) == Some(false),
+            None => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600)),
+        };
+        if dead {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(unix)]
