@@ -24,6 +24,11 @@ use crate::store;
 pub struct ApproveArgs {
     /// The COE's id (its file name without `.yaml`)
     pub id: String,
+
+    /// Accept a rewrite of the whole file (losing its comments) where the change cannot be
+    /// made in place
+    #[arg(long)]
+    pub rewrite: bool,
 }
 
 /// Runs `coe approve`.
@@ -58,7 +63,19 @@ pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
         .iter()
         .any(|a| a.by.trim().eq_ignore_ascii_case(&by))
     {
-        ui::note(format!("{by} has already approved {}.", coe.id));
+        // The approval of an earlier run that was killed before it committed is finished.
+        let message = format!("coe: approve {} ({by})", coe.id);
+        let approved = |c: &crate::model::coe::Coe| {
+            let mut c = c.clone();
+            if !c.review.approvals.iter().any(|a| a.by.trim().eq_ignore_ascii_case(&by)) {
+                let mine = coe.review.approvals.iter().find(|a| a.by.trim().eq_ignore_ascii_case(&by));
+                c.review.approvals.extend(mine.cloned());
+            }
+            c
+        };
+        if !ctx.finish_unfinished(&repo, &path, &coe, &approved, &message)? {
+            ui::note(format!("{by} has already approved {}.", coe.id));
+        }
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -66,11 +83,13 @@ pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
         by,
         on: crate::model::dates::today(),
     };
-    let text = store::read_text(&path).map_err(|e| store::file_error(&path, &e))?;
-    let mut expected = coe.clone();
+    let file = store::edit::CoeFile::read(&repo, path.clone())?;
+    let mut expected = file.coe.clone();
     expected.review.approvals.push(approval.clone());
     // Only the lines of the new approval are written (`yaml_edit`): comments stay.
-    store::save_changes(&path, &text, &coe, &expected)?;
+    let edit = file.edit(&repo, &expected, args.rewrite)?;
+    let hand_edits = ctx.hand_edits(&repo, &path, &file.coe)?;
+    edit.write()?;
 
     let needed = repo.config.approvals_for(&expected.severity);
     let have = expected.counted_approvals(&repo.config);
@@ -88,10 +107,11 @@ pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
         String::new()
     };
     ui::status("Approved", format!("{rel} as {}{progress}", approval.by));
-    ctx.commit(
+    ctx.commit_change(
         &repo,
-        &[path],
+        &path,
         &format!("coe: approve {} ({})", expected.id, approval.by),
+        &hand_edits,
     )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,6 +23,11 @@ use crate::store;
 pub struct CloseArgs {
     /// The COE's id (its file name without `.yaml`)
     pub id: String,
+
+    /// Accept a rewrite of the whole file (losing its comments) where the change cannot be
+    /// made in place
+    #[arg(long)]
+    pub rewrite: bool,
 }
 
 /// Runs `coe close`.
@@ -101,16 +106,23 @@ pub fn run(ctx: &Context, args: CloseArgs) -> Result<ExitCode> {
         ))
         .into());
     }
+    let message = format!("coe: close {}", coe.id);
+    let close = |c: &crate::model::coe::Coe| {
+        let mut closed = c.clone();
+        closed.status = Status::Closed;
+        closed
+    };
     if coe.status == Status::Closed {
-        ui::note(format!("{} is already closed.", coe.id));
+        if !ctx.finish_unfinished(&repo, &path, &coe, &close, &message)? {
+            ui::note(format!("{} is already closed.", coe.id));
+        }
         return Ok(ExitCode::SUCCESS);
     }
-    let text = store::read_text(&path).map_err(|e| store::file_error(repo.relative(&path), &e))?;
-    let hand_edits = ctx.uncommitted_edits(&repo, &path)?;
-    let mut closed = coe.clone();
-    closed.status = Status::Closed;
-    store::save_changes(&path, &text, &coe, &closed)?;
+    let file = store::edit::CoeFile::read(&repo, path.clone())?;
+    let edit = file.edit(&repo, &close(&file.coe), args.rewrite)?;
+    let hand_edits = ctx.hand_edits(&repo, &path, &file.coe)?;
+    edit.write()?;
     ui::status("Closed", repo.relative(&path).display());
-    ctx.commit_change(&repo, &path, &format!("coe: close {}", coe.id), hand_edits)?;
+    ctx.commit_change(&repo, &path, &message, &hand_edits)?;
     Ok(ExitCode::SUCCESS)
 }

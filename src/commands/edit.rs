@@ -55,6 +55,11 @@ pub struct EditArgs {
     /// first, then committed
     #[arg(long, value_name = "FILE", conflicts_with_all = ["question", "all", "editor"])]
     pub timeline: Option<std::path::PathBuf>,
+
+    /// Accept a rewrite of the whole file (losing its comments) where an answer cannot be
+    /// saved in place
+    #[arg(long)]
+    pub rewrite: bool,
 }
 
 /// Runs `coe edit`.
@@ -62,7 +67,7 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
     let repo = ctx.repo()?;
     let (path, mut coe) = store::load_by_id(&repo, &args.id)?;
     if let Some(file) = &args.timeline {
-        return import(ctx, &repo, &path, coe, file);
+        return import(ctx, &repo, &path, coe, (file, args.rewrite));
     }
     let explicit = args.question.is_some() || args.all;
     if !explicit && crate::input::in_editor::wanted(args.editor, args.no_editor, &repo) {
@@ -95,7 +100,7 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
         "Interrupted; {} was not changed.",
         repo.relative(&path).display()
     ));
-    let mut file = InPlace::read(&repo, &path, &coe)?;
+    let mut file = InPlace::read(&repo, &path, args.rewrite)?;
     let result = (|| {
         {
             let id = coe.id.clone();
@@ -124,32 +129,27 @@ pub fn run(ctx: &Context, args: EditArgs) -> Result<ExitCode> {
 }
 
 /// The COE file as last written: each save changes only the lines of what changed since,
-/// so a person's comments stay (and coe says so when one cannot).
-struct InPlace<'p> {
-    path: &'p std::path::Path,
-    text: String,
-    coe: Coe,
+/// so a person's comments stay; where it cannot, the save is refused (unless --rewrite).
+struct InPlace<'r> {
+    repo: &'r crate::store::Repo,
+    file: store::edit::CoeFile,
+    rewrite: bool,
 }
 
-impl<'p> InPlace<'p> {
-    fn read(repo: &crate::store::Repo, path: &'p std::path::Path, coe: &Coe) -> Result<Self> {
-        let text =
-            store::read_text(path).map_err(|e| store::file_error(repo.relative(path), &e))?;
-        Ok(InPlace {
-            path,
-            text,
-            coe: coe.clone(),
-        })
+impl<'r> InPlace<'r> {
+    fn read(repo: &'r crate::store::Repo, path: &std::path::Path, rewrite: bool) -> Result<Self> {
+        let file = store::edit::CoeFile::read(repo, path.to_path_buf())?;
+        Ok(InPlace { repo, file, rewrite })
     }
 
     fn write(&mut self, coe: &Coe) -> Result<()> {
-        if *coe == self.coe {
+        if *coe == self.file.coe {
             return Ok(());
         }
-        store::save_changes(self.path, &self.text, &self.coe, coe)?;
-        self.text = store::read_text(self.path)
-            .map_err(|e| anyhow::anyhow!("reading {} back: {e}", self.path.display()))?;
-        self.coe = coe.clone();
+        let edit = self.file.edit(self.repo, coe, self.rewrite)?;
+        edit.write()?;
+        self.file.text = edit.new;
+        self.file.coe = coe.clone();
         Ok(())
     }
 }
@@ -161,7 +161,7 @@ fn import(
     repo: &crate::store::Repo,
     path: &std::path::Path,
     coe: Coe,
-    file: &std::path::Path,
+    (file, rewrite): (&std::path::Path, bool),
 ) -> Result<ExitCode> {
     let imported = crate::input::session::import_timeline(repo, &coe, file)?;
     crate::input::session::show_import(&imported, file);
@@ -184,7 +184,7 @@ fn import(
         ui::note("Every entry is in the timeline already; nothing changed.");
         return Ok(ExitCode::SUCCESS);
     }
-    InPlace::read(repo, path, &coe)?.write(&updated)?;
+    InPlace::read(repo, path, rewrite)?.write(&updated)?;
     ui::status(
         "Saved",
         format!(

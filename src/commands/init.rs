@@ -114,8 +114,10 @@ pub fn run(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
     );
     if let Some(git) = git {
         let paths = [config_path, keep, schema_path];
-        let oid = git::commit_paths(&git, &paths, "coe: initialise COE repository")?;
-        ui::status("Committed", &oid.to_string()[..8]);
+        match git::commit_paths(&git, &paths, "coe: initialise COE repository")? {
+            Some(oid) => ui::status("Committed", &oid.to_string()[..8]),
+            None => ui::note("These files are already committed as they are."),
+        }
     }
     ui::note("Next: run `coe new` after an incident.");
     Ok(ExitCode::SUCCESS)

@@ -114,7 +114,7 @@ fn identity(repo: &Repository, role: Role) -> Result<Signature<'static>> {
 
 /// Opens the repository around `dir` and commits `paths` there (see [`commit_paths`]); any
 /// failure says that the files are saved but not committed.
-pub fn commit(dir: &Path, paths: &[PathBuf], message: &str) -> Result<Oid> {
+pub fn commit(dir: &Path, paths: &[PathBuf], message: &str) -> Result<Option<Oid>> {
     let first = paths.first().ok_or_else(|| anyhow!("nothing to commit"))?;
     let rel = first.strip_prefix(dir).unwrap_or(first);
     commit_paths(
@@ -133,8 +133,10 @@ fn not_committed(rel: &Path) -> String {
 }
 
 /// Commits the current contents of `paths` (absolute, inside the work tree) with `message`,
-/// on top of HEAD, touching nothing else. Returns the new commit's id.
-pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Result<Oid> {
+/// on top of HEAD, touching nothing else. Returns the new commit's id, or `None` when HEAD
+/// already holds these contents (the user's own `git commit -a` swept them in first): no
+/// empty commit is made.
+pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Result<Option<Oid>> {
     let workdir = repo
         .workdir()
         .ok_or_else(|| anyhow!("the repository has no work tree"))?;
@@ -187,10 +189,14 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
             reference,
             parent,
             commit,
+            unchanged,
         } = match prepared.take() {
             Some(prepared) => prepared,
             None => prepare()?,
         };
+        if unchanged {
+            return Ok(None);
+        }
         let moved = match parent {
             Some(parent) => repo.reference_matching(&reference, commit, true, parent, &log),
             None => repo.reference(&reference, commit, false, &log),
@@ -208,7 +214,7 @@ pub fn commit_paths(repo: &Repository, paths: &[PathBuf], message: &str) -> Resu
     if let Some(note) = setup::hooks_not_run(repo) {
         crate::output::ui::note(note);
     }
-    Ok(oid)
+    Ok(Some(oid))
 }
 
 /// The branch moved under us or its lock is held by another writer.
@@ -446,6 +452,8 @@ struct Prepared {
     reference: String,
     parent: Option<Oid>,
     commit: Oid,
+    /// HEAD's tree already holds the entries: there is nothing to commit.
+    unchanged: bool,
 }
 
 /// Reads where HEAD is and writes HEAD's tree with `entries` in place and the commit
@@ -475,6 +483,7 @@ fn prepare(
         update.upsert(&file.entry.path[..], file.entry.id, git2::FileMode::Blob);
     }
     let tree = repo.find_tree(update.create_updated(repo, &base)?)?;
+    let unchanged = parent.is_some() && tree.id() == base.id();
     let parents: Vec<&git2::Commit> = parent.iter().collect();
     let buffer = repo.commit_create_buffer(author, committer, message, &tree, &parents)?;
     let commit = match signer {
@@ -490,6 +499,7 @@ fn prepare(
         reference,
         parent: parent.map(|c| c.id()),
         commit,
+        unchanged,
     };
     Ok(prepared)
 }

@@ -511,33 +511,6 @@ pub fn save(path: &Path, coe: &Coe) -> Result<()> {
     write_atomic(path, format::to_yaml(coe).as_bytes(), true)
 }
 
-/// Writes `new` over the file at `path`, whose text `text` parsed to `old`, changing only
-/// the lines of the fields that differ (see [`crate::store::yaml_edit`]), so a person's comments
-/// and wording stay and the commit's diff is the change. Where that is not possible the
-/// whole file is written, and the user is told that comments may be lost; comments that
-/// sat inside a replaced answer are named.
-pub fn save_changes(path: &Path, text: &str, old: &Coe, new: &Coe) -> Result<()> {
-    match crate::store::yaml_edit::update(text, old, new) {
-        Ok(updated) => {
-            if !updated.dropped_comments.is_empty() {
-                crate::output::ui::warn(format!(
-                    "{}: these comments were inside a changed answer and are gone: {}",
-                    path.display(),
-                    updated.dropped_comments.join(" | ")
-                ));
-            }
-            write_atomic(path, updated.text.as_bytes(), true)
-        }
-        Err(e) => {
-            crate::output::ui::warn(format!(
-                "{}: {e}, so the whole file was rewritten: comments in it may be lost",
-                path.display()
-            ));
-            save(path, new)
-        }
-    }
-}
-
 /// Writes a new COE file, failing with `AlreadyExists` when the path is taken: two writers
 /// racing for one id never overwrite each other.
 pub fn create(path: &Path, coe: &Coe) -> Result<()> {

@@ -61,6 +61,10 @@ pub struct DoneArgs {
     /// Show the change as a diff without writing or committing it
     #[arg(long)]
     pub dry_run: bool,
+    /// Accept a rewrite of the whole file (losing its comments) where the change cannot be
+    /// made in place
+    #[arg(long)]
+    pub rewrite: bool,
 }
 
 /// Record the tracker issue that follows a corrective action, and commit
@@ -87,6 +91,10 @@ pub struct LinkArgs {
     /// Show the change as a diff without writing or committing it
     #[arg(long)]
     pub dry_run: bool,
+    /// Accept a rewrite of the whole file (losing its comments) where the change cannot be
+    /// made in place
+    #[arg(long)]
+    pub rewrite: bool,
 }
 
 /// Runs `coe actions done`.
@@ -121,11 +129,21 @@ pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
         format!("done on {date}")
     };
     let action_id = old.id.trim().to_string();
+    let message = format!("coe: {action_id} of {} {what}", file.coe.id);
     if *action == *old {
-        ui::note(format!("{action_id} of {} is already {what}.", file.coe.id));
+        let wanted = action.clone();
+        let change = |c: &Coe| {
+            with_action(c, &action_id, &|a| {
+                a.status = wanted.status;
+                a.done = wanted.done;
+                a.reason.clone_from(&wanted.reason);
+            })
+        };
+        if !ctx.finish_unfinished(&repo, &file.path, &file.coe, &change, &message)? {
+            ui::note(format!("{action_id} of {} is already {what}.", file.coe.id));
+        }
         return Ok(ExitCode::SUCCESS);
     }
-    let message = format!("coe: {action_id} of {} {what}", file.coe.id);
     let status = format!(
         "{} ({action_id} {what})",
         repo.relative(&file.path).display()
@@ -135,7 +153,7 @@ pub fn run(ctx: &Context, args: DoneArgs) -> Result<ExitCode> {
         &repo,
         &file,
         &new,
-        args.dry_run,
+        (args.dry_run, args.rewrite),
         ("Updated", &status),
         &message,
     )
@@ -148,20 +166,38 @@ fn write_and_commit(
     repo: &Repo,
     file: &CoeFile,
     new: &Coe,
-    dry_run: bool,
+    (dry_run, rewrite): (bool, bool),
     (verb, status): (&str, &str),
     message: &str,
 ) -> Result<ExitCode> {
-    let edit = file.edit(repo, new)?;
+    let edit = file.edit(repo, new, rewrite)?;
     if dry_run {
         ui::out(&edit.diff(repo)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let hand_edits = ctx.uncommitted_edits(repo, &file.path)?;
+    let hand_edits = ctx.hand_edits(repo, &file.path, &file.coe)?;
     edit.write()?;
     ui::status(verb, status);
-    ctx.commit_change(repo, &file.path, message, hand_edits)?;
+    ctx.commit_change(repo, &file.path, message, &hand_edits)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `coe` with the action of `wanted`'s id set to `wanted` (the change `done` and `link`
+/// make), for finding an interrupted run's change.
+fn with_action(
+    coe: &Coe,
+    id: &str,
+    change: &dyn Fn(&mut crate::model::coe::CorrectiveAction),
+) -> Coe {
+    let mut coe = coe.clone();
+    if let Some(action) = coe
+        .corrective_actions
+        .iter_mut()
+        .find(|a| a.id.trim().eq_ignore_ascii_case(id.trim()))
+    {
+        change(action);
+    }
+    coe
 }
 
 /// Runs `coe actions link`.
@@ -180,11 +216,15 @@ pub fn run_link(ctx: &Context, args: LinkArgs) -> Result<ExitCode> {
     let index = file.action_index(&repo, &args.action)?;
     let old = &file.coe.corrective_actions[index];
     let action_id = old.id.trim().to_string();
+    let message = format!("coe: link {action_id} of {} to {link}", file.coe.id);
     if old.link.as_deref() == Some(link.as_str()) {
-        ui::note(format!(
-            "{action_id} of {} already links to {link}.",
-            file.coe.id
-        ));
+        let change = |c: &Coe| with_action(c, &action_id, &|a| a.link = Some(link.clone()));
+        if !ctx.finish_unfinished(&repo, &file.path, &file.coe, &change, &message)? {
+            ui::note(format!(
+                "{action_id} of {} already links to {link}.",
+                file.coe.id
+            ));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(previous) = old.link.as_deref().filter(|l| !l.trim().is_empty()) {
@@ -193,13 +233,12 @@ pub fn run_link(ctx: &Context, args: LinkArgs) -> Result<ExitCode> {
     let mut new = file.coe.clone();
     new.corrective_actions[index].link = Some(link.clone());
     let status = format!("{action_id} of {} to {link}", file.coe.id);
-    let message = format!("coe: link {action_id} of {} to {link}", file.coe.id);
     write_and_commit(
         ctx,
         &repo,
         &file,
         &new,
-        args.dry_run,
+        (args.dry_run, args.rewrite),
         ("Linked", &status),
         &message,
     )

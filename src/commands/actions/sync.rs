@@ -53,6 +53,11 @@ pub struct SyncArgs {
     /// Show the changes as a diff without writing or committing them
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Accept a rewrite of a whole file (losing its comments) where a change cannot be made
+    /// in place
+    #[arg(long)]
+    pub rewrite: bool,
 }
 
 /// Runs `coe actions sync`.
@@ -124,7 +129,7 @@ pub fn run(ctx: &Context, args: SyncArgs) -> Result<ExitCode> {
                 ));
             }
         }
-        edits.push(file.edit(&repo, &new)?);
+        edits.push(file.edit(&repo, &new, args.rewrite)?);
     }
 
     let mut hand_edited = Vec::new();
@@ -217,7 +222,7 @@ fn uncommitted_edits(repo: &crate::store::Repo, edits: &[Edit]) -> Result<Vec<St
     };
     Ok(edits
         .iter()
-        .filter(|edit| committed(&edit.path).as_deref() != Some(edit.old.as_bytes()))
+        .filter(|edit| committed(&edit.path).as_deref() != Some(&edit.layout.apply(&edit.old)[..]))
         .map(|edit| repo.relative(&edit.path).display().to_string())
         .collect())
 }
