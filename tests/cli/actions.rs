@@ -825,13 +825,19 @@ fn done_says_when_it_commits_edits_that_were_not_committed() {
     );
     let out = env.run_ok(&["actions", "done", COE, "CA-2", "--date", "2026-11-24"]);
     assert!(
-        stderr(&out).contains("had edits that were not committed; this commit includes them"),
+        stderr(&out).contains(
+            "had edits that were not committed (corrective_actions[1].action); this commit \
+             includes them"
+        ),
         "{}",
         stderr(&out)
     );
     let (message, _) = last_commit(&env);
     assert!(
-        message.ends_with("Also commits edits of the file that were not committed before."),
+        message.ends_with(
+            "Also commits edits of the file that were not committed before: \
+             corrective_actions[1].action."
+        ),
         "{message}"
     );
     assert_eq!(env.git(&["status", "--porcelain"]), "");

@@ -74,7 +74,10 @@ fn close_says_when_it_commits_hand_edits_too() {
     let out = env.run_ok(&["close", ID]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("had edits that were not committed; this commit includes them"),
+        stderr.contains(
+            "had edits that were not committed (what_happened.timeline[1].event); this \
+             commit includes them"
+        ),
         "{}",
         env.transcript(&out)
     );
@@ -83,7 +86,13 @@ fn close_says_when_it_commits_hand_edits_too() {
         message.starts_with(&format!("coe: close {ID}\n")),
         "{message}"
     );
-    assert!(message.contains("Also commits edits of the file that were not committed before."));
+    assert!(
+        message.contains(
+            "Also commits edits of the file that were not committed before: \
+             what_happened.timeline[1].event."
+        ),
+        "{message}"
+    );
     let changes = last_commit_changes(&env, &path);
     assert_eq!(changes.len(), 4, "{changes:?}");
 }
