@@ -107,11 +107,12 @@ pub fn report(err: &anyhow::Error) -> (ExitStatus, Option<Report<'_>>) {
             causes.push(cause);
         }
     }
-    if status == ExitStatus::Internal {
+    let environment = environment_problem(err);
+    if status == ExitStatus::Internal && environment.is_none() {
         message = format!("internal error: {message}");
     }
     let hint = match status {
-        ExitStatus::Internal => Some(INTERNAL_HINT),
+        ExitStatus::Internal => Some(environment.unwrap_or(INTERNAL_HINT)),
         _ => err
             .chain()
             .find_map(|e| e.downcast_ref::<UserError>())
@@ -135,6 +136,40 @@ fn describe(err: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
+/// When `err` is this machine's doing, not coe's (a full disk, a read-only file system,
+/// a permission denied), what the person can do about it; the message already names the
+/// path. The exit status stays 2, but it is not called a bug.
+fn environment_problem(err: &anyhow::Error) -> Option<&'static str> {
+    use std::io::ErrorKind::*;
+    let io_kind = err
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind)
+        .next();
+    let git_text = err
+        .chain()
+        .filter_map(|e| e.downcast_ref::<git2::Error>())
+        .map(|e| e.message().to_ascii_lowercase())
+        .next()
+        .unwrap_or_default();
+    match io_kind {
+        Some(StorageFull | QuotaExceeded) => Some(DISK_FULL),
+        Some(ReadOnlyFilesystem) => Some(READ_ONLY),
+        Some(PermissionDenied) => Some(PERMISSION),
+        _ if git_text.contains("no space left") => Some(DISK_FULL),
+        _ if git_text.contains("read-only file system") => Some(READ_ONLY),
+        _ if git_text.contains("permission denied") => Some(PERMISSION),
+        _ => None,
+    }
+}
+
+const DISK_FULL: &str =
+    "the disk is full: free some space (or raise the quota), then run the command again";
+const READ_ONLY: &str = "that file system is mounted read-only: run coe where the files can \
+     be written, or remount it read-write";
+const PERMISSION: &str = "you may not write there: check the owner and permissions of that \
+     path (`ls -l`), or run coe as the user who owns the repository";
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|e| e.downcast_ref::<std::io::Error>())
@@ -153,6 +188,24 @@ mod tests {
         assert_eq!(describe(&e), "boom");
         let io = std::io::Error::other("disk");
         assert_eq!(describe(&io), "disk");
+    }
+
+    #[test]
+    fn disk_full_read_only_and_permission_are_the_environment_not_a_bug() {
+        for (kind, words) in [
+            (std::io::ErrorKind::StorageFull, "disk is full"),
+            (std::io::ErrorKind::ReadOnlyFilesystem, "read-only"),
+            (std::io::ErrorKind::PermissionDenied, "permissions"),
+        ] {
+            let err = anyhow::Error::from(std::io::Error::from(kind)).context("writing coes/x.yaml");
+            let (status, report) = report(&err);
+            let report = report.unwrap();
+            assert_eq!(status, ExitStatus::Internal);
+            assert_eq!(report.message, "writing coes/x.yaml");
+            assert!(report.hint.unwrap().contains(words), "{report:?}");
+        }
+        let other = anyhow::Error::from(std::io::Error::other("boom")).context("writing x");
+        assert!(report(&other).1.unwrap().message.starts_with("internal error"));
     }
 
     #[test]
