@@ -25,3 +25,4 @@ mod roundtrip;
 mod show;
 mod site;
 mod timeline_import;
+mod writes;
