@@ -197,7 +197,8 @@ mod tests {
             (std::io::ErrorKind::ReadOnlyFilesystem, "read-only"),
             (std::io::ErrorKind::PermissionDenied, "permissions"),
         ] {
-            let err = anyhow::Error::from(std::io::Error::from(kind)).context("writing coes/x.yaml");
+            let err =
+                anyhow::Error::from(std::io::Error::from(kind)).context("writing coes/x.yaml");
             let (status, report) = report(&err);
             let report = report.unwrap();
             assert_eq!(status, ExitStatus::Internal);
@@ -205,7 +206,11 @@ mod tests {
             assert!(report.hint.unwrap().contains(words), "{report:?}");
         }
         let other = anyhow::Error::from(std::io::Error::other("boom")).context("writing x");
-        assert!(report(&other).1.unwrap().message.starts_with("internal error"));
+        assert!(report(&other)
+            .1
+            .unwrap()
+            .message
+            .starts_with("internal error"));
     }
 
     #[test]

@@ -67,8 +67,17 @@ pub fn run(ctx: &Context, args: ApproveArgs) -> Result<ExitCode> {
         let message = format!("coe: approve {} ({by})", coe.id);
         let approved = |c: &crate::model::coe::Coe| {
             let mut c = c.clone();
-            if !c.review.approvals.iter().any(|a| a.by.trim().eq_ignore_ascii_case(&by)) {
-                let mine = coe.review.approvals.iter().find(|a| a.by.trim().eq_ignore_ascii_case(&by));
+            if !c
+                .review
+                .approvals
+                .iter()
+                .any(|a| a.by.trim().eq_ignore_ascii_case(&by))
+            {
+                let mine = coe
+                    .review
+                    .approvals
+                    .iter()
+                    .find(|a| a.by.trim().eq_ignore_ascii_case(&by));
                 c.review.approvals.extend(mine.cloned());
             }
             c

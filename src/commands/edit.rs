@@ -139,7 +139,11 @@ struct InPlace<'r> {
 impl<'r> InPlace<'r> {
     fn read(repo: &'r crate::store::Repo, path: &std::path::Path, rewrite: bool) -> Result<Self> {
         let file = store::edit::CoeFile::read(repo, path.to_path_buf())?;
-        Ok(InPlace { repo, file, rewrite })
+        Ok(InPlace {
+            repo,
+            file,
+            rewrite,
+        })
     }
 
     fn write(&mut self, coe: &Coe) -> Result<()> {

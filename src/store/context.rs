@@ -69,7 +69,7 @@ impl Context {
             Head::Clean => return Ok(false),
             Head::Coe(head) => {
                 let changed = change(&head);
-                if changed == head {
+                if changed == *head {
                     // HEAD has the change too: what is uncommitted is a person's alone.
                     return Ok(false);
                 }
@@ -83,7 +83,9 @@ impl Context {
              committing it now",
             repo.relative(path).display()
         ));
-        let message = format!("{message}\n\nFinishes a change that an interrupted coe wrote but did not commit.");
+        let message = format!(
+            "{message}\n\nFinishes a change that an interrupted coe wrote but did not commit."
+        );
         self.commit_change(repo, path, &message, &hand)?;
         Ok(true)
     }
@@ -119,7 +121,7 @@ impl Context {
         let parsed = crate::store::decode_text(blob.content().to_vec())
             .ok()
             .and_then(|text| crate::store::format::parse(&text.replace("\r\n", "\n")).ok());
-        Ok(parsed.map_or(Head::Unreadable, Head::Coe))
+        Ok(parsed.map_or(Head::Unreadable, |c| Head::Coe(Box::new(c))))
     }
 
     /// Commits the change of one file: like [`Context::commit`], but names the edits of
@@ -189,7 +191,7 @@ enum Head {
     /// HEAD's version is not a COE coe can read.
     Unreadable,
     /// HEAD's COE, which the work tree's differs from.
-    Coe(Coe),
+    Coe(Box<Coe>),
 }
 
 /// The fields (dotted paths, `[i]` for list items) where `b` differs from `a`; a file that
@@ -215,7 +217,12 @@ pub fn changed_fields(a: &Coe, b: &Coe) -> Vec<String> {
                 for key in keys {
                     if seen.insert(key) {
                         let null = Value::Null;
-                        walk(join(key), x.get(key).unwrap_or(&null), y.get(key).unwrap_or(&null), out);
+                        walk(
+                            join(key),
+                            x.get(key).unwrap_or(&null),
+                            y.get(key).unwrap_or(&null),
+                            out,
+                        );
                     }
                 }
             }
@@ -224,7 +231,11 @@ pub fn changed_fields(a: &Coe, b: &Coe) -> Vec<String> {
                     walk(format!("{path}[{i}]"), p, q, out);
                 }
             }
-            _ => out.push(if path.is_empty() { "the file".to_string() } else { path }),
+            _ => out.push(if path.is_empty() {
+                "the file".to_string()
+            } else {
+                path
+            }),
         }
     }
     let (Ok(x), Ok(y)) = (serde_json::to_value(a), serde_json::to_value(b)) else {
@@ -252,7 +263,10 @@ mod tests {
         b.title = "Checkout latency".to_string();
         assert_eq!(changed_fields(&a, &b), ["title"]);
         b.corrective_actions[0].link = Some("PLAT-1".to_string());
-        assert_eq!(changed_fields(&a, &b), ["corrective_actions[0].link", "title"]);
+        assert_eq!(
+            changed_fields(&a, &b),
+            ["corrective_actions[0].link", "title"]
+        );
         assert_eq!(changed_fields(&a, &a), ["comments or layout"]);
     }
 }

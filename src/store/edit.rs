@@ -207,8 +207,17 @@ mod tests {
     fn layout_keeps_bom_and_crlf_and_leaves_lf_files_alone() {
         let crlf = b"\xef\xbb\xbfa: 1\r\nb: 2\r\n";
         let layout = Layout::of(crlf);
-        assert_eq!(layout, Layout { bom: true, crlf: true });
-        assert_eq!(layout.apply("a: 1\nb: 3\n"), b"\xef\xbb\xbfa: 1\r\nb: 3\r\n");
+        assert_eq!(
+            layout,
+            Layout {
+                bom: true,
+                crlf: true
+            }
+        );
+        assert_eq!(
+            layout.apply("a: 1\nb: 3\n"),
+            b"\xef\xbb\xbfa: 1\r\nb: 3\r\n"
+        );
         let lf = Layout::of(b"a: 1\nb: 2\n");
         assert_eq!(lf, Layout::default());
         assert_eq!(lf.apply("a: 1\n"), b"a: 1\n");

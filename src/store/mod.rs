@@ -8,8 +8,8 @@ pub mod format;
 pub mod git;
 pub mod history;
 pub mod lines;
-pub mod process;
 pub mod load;
+pub mod process;
 pub mod repos;
 pub mod schema;
 pub mod yaml_edit;
@@ -593,7 +593,9 @@ fn remove_dead_temp_files(dir: &Path) {
         else {
             continue;
         };
-        let pid = rest.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok());
+        let pid = rest
+            .split_once('-')
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
         let dead = match pid {
             Some(pid) => crate::store::process::alive(pid) == Some(false),
             None => entry

@@ -18,14 +18,19 @@ fn committed(text: &str) -> (TestEnv, String) {
 fn an_interrupted_close_is_committed_by_the_next_close() {
     let (env, path) = committed(&complete_coe(ID, "2026-11-20T09:58:00Z"));
     // What a close killed after writing and before committing leaves.
-    let text = env.read(&path).replacen("status: review", "status: closed", 1);
+    let text = env
+        .read(&path)
+        .replacen("status: review", "status: closed", 1);
     env.write(&path, text);
     let out = env.run_ok(&["close", ID]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("was not committed"), "{stderr}");
     assert!(!stderr.contains("already closed"), "{stderr}");
     let message = env.git(&["log", "-1", "--format=%B"]);
-    assert!(message.starts_with(&format!("coe: close {ID}")), "{message}");
+    assert!(
+        message.starts_with(&format!("coe: close {ID}")),
+        "{message}"
+    );
     assert_eq!(env.git(&["status", "--porcelain"]), "");
     // Run again: now it is really done, and nothing is committed.
     let out = env.run_ok(&["close", ID]);
