@@ -170,6 +170,16 @@ pub fn gh_lines(actions: &[ExportedAction], label: &str) -> String {
         .collect()
 }
 
+/// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return: OWASP's CSV-injection rule) gets a leading `'`, so it stays text.
+fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 fn csv_text(actions: &[ExportedAction], label: &str) -> Result<String> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
@@ -182,15 +192,18 @@ fn csv_text(actions: &[ExportedAction], label: &str) -> Result<String> {
         "Action id",
     ])?;
     for a in actions {
-        out.write_record([
-            a.title.as_str(),
-            a.body.as_str(),
-            a.due.as_deref().unwrap_or_default(),
-            label,
-            a.owner.as_str(),
-            a.coe.as_str(),
-            a.id.as_str(),
-        ])?;
+        out.write_record(
+            [
+                a.title.as_str(),
+                a.body.as_str(),
+                a.due.as_deref().unwrap_or_default(),
+                label,
+                a.owner.as_str(),
+                a.coe.as_str(),
+                a.id.as_str(),
+            ]
+            .map(neutralise),
+        )?;
     }
     let bytes = out.into_inner().context("writing CSV")?;
     String::from_utf8(bytes).context("writing CSV")
@@ -224,6 +237,14 @@ pub fn run(ctx: &Context, args: ExportArgs) -> Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(super::neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::neutralise("-1+1"), "'-1+1");
+        assert_eq!(super::neutralise("Add an alarm"), "Add an alarm");
+    }
+
     use super::*;
 
     #[test]
