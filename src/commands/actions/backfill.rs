@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, repo: &Repo, dry_run: bool) -> Result<ExitCode> {
         if new == file.coe {
             continue;
         }
-        let edit = file.edit(repo, &new)?;
+        let edit = file.edit(repo, &new, false)?;
         if dry_run {
             diffs.push_str(&edit.diff(repo)?);
         } else {
