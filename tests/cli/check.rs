@@ -805,10 +805,9 @@ fn the_workflow_template_runs_the_action_locally() {
     }
 
     // What the stand-in skipped: the lock file and the package at that path resolve
-    // offline (`--locked` would refuse a stale Cargo.lock), and it builds a `coe` binary.
-    // Only this platform's packages are asked for: they are what building the tests has
-    // already downloaded, so the test holds on a machine with a brand-new cargo cache
-    // (without `--filter-platform`, cargo wants Windows-only crates too).
+    // (`--locked` would refuse a stale Cargo.lock), and it builds a `coe` binary. Only this
+    // platform's packages are asked for, which building the tests has already fetched;
+    // nothing depends on what else a machine's cargo cache holds (no `--offline`).
     let rustc = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
         .arg("-vV")
         .output()
@@ -822,7 +821,6 @@ fn the_workflow_template_runs_the_action_locally() {
         .args([
             "metadata",
             "--locked",
-            "--offline",
             "--format-version",
             "1",
             "--filter-platform",
