@@ -114,6 +114,7 @@ pub fn related(
     today: Date,
 ) -> Vec<RelatedCoe> {
     let mine = probe.categories();
+    let clock = config.clock();
     let mut out: Vec<(RelatedCoe, &Coe)> = coes
         .iter()
         .filter(|c| c.id != probe.id && c.incident.started.at() < probe.started.at())
@@ -141,7 +142,7 @@ pub fn related(
                         id: c.id.clone(),
                         title: c.title.clone(),
                         severity: c.severity.clone(),
-                        started: c.incident.started.date(),
+                        started: c.started_day(&clock),
                         score,
                         shared_services,
                         same_root_cause: same_root_cause.map(str::to_string),

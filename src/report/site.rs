@@ -86,7 +86,7 @@ pub fn searchable(coe: &Coe) -> Vec<&str> {
     texts
 }
 
-pub fn index(coes: &[Coe]) -> Index {
+pub fn index(coes: &[Coe], clock: &crate::model::times::Clock) -> Index {
     let mut terms: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     for (i, coe) in coes.iter().enumerate() {
         for text in searchable(coe) {
@@ -103,7 +103,7 @@ pub fn index(coes: &[Coe]) -> Index {
                 title: c.title.clone(),
                 severity: c.severity.clone(),
                 status: c.status.to_string(),
-                started: c.incident.started.date().to_string(),
+                started: c.started_day(clock).to_string(),
                 services: services(c).into_iter().map(str::to_string).collect(),
                 category: category(c).unwrap_or_default().to_string(),
                 factors: factor_categories(c)
@@ -138,7 +138,7 @@ pub fn options(name: &str, label: &str, values: BTreeSet<&str>) -> String {
 }
 
 pub fn index_page(coes: &[Coe], config: &crate::model::policy::Config) -> String {
-    let idx = index(coes);
+    let idx = index(coes, &config.clock());
     let mut body = String::from("<h1>COEs</h1>\n<form class=\"filters noprint\" onsubmit=\"return false\">\n<label>Search <input id=\"q\" type=\"search\" placeholder=\"any word: timeout, canary, team-payments\" autocomplete=\"off\"></label>\n");
     body.push_str(&options(
         "service",
